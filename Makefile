@@ -1,0 +1,167 @@
+# pram — persistent RAM containers.  `make demo`, `make test`; see README.md.
+.DEFAULT_GOAL := all
+
+# ---------------------------------------------------------------------------
+# Debian packages this project needs.  Missing ones are installed (announced)
+# with apt-get, as root or through sudo, so the README commands work on a fresh
+# machine.  Set PRAM_NO_APT=1 to forbid it.
+# ---------------------------------------------------------------------------
+DEB_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi libcmocka-dev zlib1g-dev qemu-system-arm
+
+.PHONY: deps
+deps:
+	@missing=""; \
+	if ! command -v dpkg-query >/dev/null 2>&1; then \
+	  echo "pram: not a Debian system; assuming $(DEB_PACKAGES) are provided"; exit 0; fi; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	[ -z "$$missing" ] && exit 0; \
+	if [ -n "$(PRAM_NO_APT)" ]; then echo "pram: missing Debian packages:$$missing (PRAM_NO_APT set)"; exit 1; fi; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "pram: missing Debian packages:$$missing — run as root or install sudo"; exit 1; fi; \
+	echo "pram: installing missing Debian packages:$$missing (apt-get, --no-install-recommends)"; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null && \
+	echo "pram: installed:$$missing"
+
+# ---------------------------------------------------------------------------
+# Toolchains and flags
+# ---------------------------------------------------------------------------
+CC       ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+CLANG    ?= clang
+ARM_CC   ?= arm-none-eabi-gcc
+ARM_AR   ?= arm-none-eabi-ar
+ARM_NM   ?= arm-none-eabi-nm
+BUILD    ?= build
+
+CSTD     := -std=c99
+# The library: everything we can turn on, all as errors.
+LIB_WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wundef -Wcast-qual \
+            -Wstrict-prototypes -Wmissing-prototypes -Wconversion -Wsign-conversion \
+            -Wformat=2 -Wvla -Wdouble-promotion -Wredundant-decls
+# Tests and examples: the same minus conversion noise from cmocka's macros.
+TEST_WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wundef -Wstrict-prototypes -Wvla
+INC      := -Iinclude
+
+LIB_SRCS     := $(wildcard src/*.c)
+HOST_SRCS    := $(wildcard src/host/*.c)
+TEST_SRCS    := $(sort $(wildcard tests/test_*.c))
+SUPPORT_SRCS := $(wildcard tests/support/*.c)
+TEST_NAMES   := $(patsubst tests/%.c,%,$(TEST_SRCS))
+
+# Test builds compile every CRC variant and the test hooks into the library.
+TEST_DEFS := -DPRAM_USER_CONFIG='"pram_test_config.h"' -Itests/support -DPRAM_CRC_ALL_VARIANTS=1 \
+             -D_DEFAULT_SOURCE
+TEST_LIBS := -lcmocka -lz
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# ---------------------------------------------------------------------------
+# Host library (make all)
+# ---------------------------------------------------------------------------
+.PHONY: all
+all: $(BUILD)/host/libpram.a
+
+$(BUILD)/host/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(LIB_WARN) -O2 -g -D_DEFAULT_SOURCE -MMD -MP $(INC) -c $< -o $@
+
+$(BUILD)/host/libpram.a: $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(LIB_SRCS) $(HOST_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+
+# ---------------------------------------------------------------------------
+# Test variants: $(1) name, $(2) compiler, $(3) extra flags
+# ---------------------------------------------------------------------------
+define TEST_VARIANT
+$(BUILD)/$(1)/obj/%.o: src/%.c
+	@mkdir -p $$(@D)
+	$(2) $(CSTD) $(LIB_WARN) $(3) $(TEST_DEFS) -MMD -MP $(INC) -c $$< -o $$@
+
+$(BUILD)/$(1)/obj/tests/%.o: tests/%.c
+	@mkdir -p $$(@D)
+	$(2) $(CSTD) $(TEST_WARN) $(3) $(TEST_DEFS) -MMD -MP $(INC) -Isrc -c $$< -o $$@
+
+$(BUILD)/$(1)/libpram_test.a: $(patsubst src/%.c,$(BUILD)/$(1)/obj/%.o,$(LIB_SRCS) $(HOST_SRCS))
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+$(BUILD)/$(1)/tests/%: $(BUILD)/$(1)/obj/tests/%.o $(patsubst tests/%.c,$(BUILD)/$(1)/obj/tests/%.o,$(SUPPORT_SRCS)) $(BUILD)/$(1)/libpram_test.a
+	@mkdir -p $$(@D)
+	$(2) $(3) $$^ $(TEST_LIBS) -o $$@
+
+.PHONY: test-$(1)
+test-$(1): deps $(addprefix $(BUILD)/$(1)/tests/,$(TEST_NAMES))
+	@echo "== $(1): $(words $(TEST_NAMES)) test programs"
+	@set -e; for t in $(TEST_NAMES); do \
+	  echo "-- $(1)/$$$$t"; \
+	  PRAM_TEST_VARIANT=$(1) $(BUILD)/$(1)/tests/$$$$t; \
+	done
+endef
+
+$(eval $(call TEST_VARIANT,gcc,$(CC),-O2 -g))
+$(eval $(call TEST_VARIANT,clang,$(CLANG),-O2 -g))
+$(eval $(call TEST_VARIANT,asan,$(CC),-O1 -g $(SAN_FLAGS)))
+
+# Keep test objects: make would otherwise delete them as intermediates.
+.SECONDARY:
+
+# ---------------------------------------------------------------------------
+# Cortex-M builds: the core, cross-compiled freestanding, warnings as errors
+# ---------------------------------------------------------------------------
+ARM_CPUS := cortex-m0plus cortex-m3 cortex-m4 cortex-m33
+ARM_FLAGS_cortex-m0plus := -mcpu=cortex-m0plus -mfloat-abi=soft
+ARM_FLAGS_cortex-m3     := -mcpu=cortex-m3 -mfloat-abi=soft
+ARM_FLAGS_cortex-m4     := -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16
+ARM_FLAGS_cortex-m33    := -mcpu=cortex-m33 -mfloat-abi=soft
+ARM_COMMON := -mthumb -Os -ffreestanding -ffunction-sections -fdata-sections
+
+define ARM_VARIANT
+$(BUILD)/arm/$(1)/obj/%.o: src/%.c
+	@mkdir -p $$(@D)
+	$(ARM_CC) $(CSTD) $(LIB_WARN) $(ARM_COMMON) $(ARM_FLAGS_$(1)) -MMD -MP $(INC) -c $$< -o $$@
+
+$(BUILD)/arm/$(1)/libpram.a: $(patsubst src/%.c,$(BUILD)/arm/$(1)/obj/%.o,$(LIB_SRCS))
+	@rm -f $$@
+	$(ARM_AR) rcs $$@ $$^
+endef
+$(foreach cpu,$(ARM_CPUS),$(eval $(call ARM_VARIANT,$(cpu))))
+
+# The core must need nothing from libc: the only undefined symbols allowed in
+# the cross-built library are its own.
+.PHONY: arm
+arm: deps $(foreach cpu,$(ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a)
+	@for cpu in $(ARM_CPUS); do \
+	  ext=$$($(ARM_NM) -u $(BUILD)/arm/$$cpu/libpram.a | awk 'NF==2 && $$2 !~ /^pram_/ {print $$2}' | sort -u); \
+	  if [ -n "$$ext" ]; then echo "arm: $$cpu core needs symbols from outside: $$ext"; exit 1; fi; \
+	  echo "arm: $$cpu ok ($$($(ARM_NM) --defined-only $(BUILD)/arm/$$cpu/libpram.a | grep -c ' T pram_') functions, no libc)"; \
+	done
+
+# ---------------------------------------------------------------------------
+# The README commands
+# ---------------------------------------------------------------------------
+.PHONY: test
+test: deps arm test-gcc test-clang test-asan
+	@echo "make test: all suites passed (gcc, clang, ASan+UBSan, Cortex-M builds)"
+
+DEMO_DIR := $(BUILD)/demo
+$(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(TEST_WARN) -O2 -g -D_DEFAULT_SOURCE $(INC) $< $(BUILD)/host/libpram.a -o $@
+
+.PHONY: demo
+demo: deps $(BUILD)/host/examples/boot_count/boot_count_host
+	@mkdir -p $(DEMO_DIR) && rm -f $(DEMO_DIR)/boot_count.ram
+	@echo "== boot counter on the host: each run is a boot, RAM is $(DEMO_DIR)/boot_count.ram"
+	@for i in 1 2 3 4; do $(BUILD)/host/examples/boot_count/boot_count_host $(DEMO_DIR)/boot_count.ram || exit 1; done
+
+.PHONY: clean
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,124 @@
+/* pram — every compile-time option, in one place, with its default.
+ *
+ * Override an option with -DOPTION=value, or put your overrides in a header
+ * and build with -DPRAM_USER_CONFIG='"my_pram_config.h"'.  The library and
+ * every translation unit that includes pram headers must see the same values.
+ */
+#ifndef PRAM_CONFIG_H
+#define PRAM_CONFIG_H
+
+#ifdef PRAM_USER_CONFIG
+#  include PRAM_USER_CONFIG
+#endif
+
+#include "pram_compiler.h"
+
+/* ---- CRC implementations ------------------------------------------------ */
+
+#define PRAM_CRC_BITWISE 1 /* no table; smallest, slowest                */
+#define PRAM_CRC_NIBBLE 2  /* 16-entry table (32 B for CRC-16)            */
+#define PRAM_CRC_BYTE 3    /* 256-entry table (512 B for CRC-16)          */
+#define PRAM_CRC_HW 4      /* user hook PRAM_CRC16_HW(crc, data, len)     */
+
+/* CRC-16/CCITT-FALSE, used by every container header and buffer record.
+ * Nibble is the default: ~6x faster than bitwise for 32 B of table, where the
+ * byte table costs 512 B for ~2x more (numbers in docs/design.md). */
+#ifndef PRAM_CRC16_IMPL
+#  define PRAM_CRC16_IMPL PRAM_CRC_NIBBLE
+#endif
+
+/* CRC-32/ISO-HDLC (zlib's crc32()).  HW is not offered for it. */
+#ifndef PRAM_CRC32_IMPL
+#  define PRAM_CRC32_IMPL PRAM_CRC_NIBBLE
+#endif
+
+/* With PRAM_CRC16_IMPL == PRAM_CRC_HW, define PRAM_CRC16_HW(crc, data, len)
+ * to an expression returning the CRC-16/CCITT-FALSE of data continued from
+ * crc (poly 0x1021, not reflected).  It must be safe to call from a fault
+ * handler (no locks, no DMA waits without a bound). */
+
+/* Build every CRC variant (tests compare them); the one selected above is
+ * still the one pram_crc16()/pram_crc32() use. */
+#ifndef PRAM_CRC_ALL_VARIANTS
+#  define PRAM_CRC_ALL_VARIANTS 0
+#endif
+
+/* ---- Containers --------------------------------------------------------- */
+
+#define PRAM_SINGLE 1 /* one slot: torn write reads invalid                */
+#define PRAM_AB 2     /* two slots + sequence: torn write keeps the old value */
+
+/* Commit mode used by PRAM_CELL_DEFINE when none is given.  A/B by default:
+ * keeping the last good value through a reset mid-write is the point of the
+ * library; choose PRAM_SINGLE where RAM is scarcer than that guarantee
+ * (backup registers). */
+#ifndef PRAM_DEFAULT_MODE
+#  define PRAM_DEFAULT_MODE PRAM_AB
+#endif
+
+/* Largest cell value, in bytes.  CRC-16/CCITT-FALSE keeps Hamming distance 4
+ * (every 1-, 2- and 3-bit error detected) up to 4093 bytes of covered data;
+ * the header adds 6.  Raise up to 65535 knowingly: beyond ~4 KiB only odd
+ * numbers of bit errors are guaranteed to be caught. */
+#ifndef PRAM_CELL_MAX_SIZE
+#  define PRAM_CELL_MAX_SIZE 4080u
+#endif
+
+/* Largest buffer record payload, in bytes (same CRC-16 reasoning, max 65535). */
+#ifndef PRAM_RECORD_MAX_SIZE
+#  define PRAM_RECORD_MAX_SIZE 4080u
+#endif
+
+/* ---- Hooks --------------------------------------------------------------- */
+
+/* Raw exact-width accesses to persistent memory.  The store primitive
+ * (src/pram_mem.c) is the only code that calls the STORE macros.  Override
+ * them for memory that needs special access (or for an emulated device). */
+#ifndef PRAM_HW_STORE32
+#  define PRAM_HW_STORE32(addr, v) (*(volatile uint32_t *)(addr) = (uint32_t)(v))
+#endif
+#ifndef PRAM_HW_STORE16
+#  define PRAM_HW_STORE16(addr, v) (*(volatile uint16_t *)(addr) = (uint16_t)(v))
+#endif
+#ifndef PRAM_HW_STORE8
+#  define PRAM_HW_STORE8(addr, v) (*(volatile uint8_t *)(addr) = (uint8_t)(v))
+#endif
+#ifndef PRAM_HW_LOAD32
+#  define PRAM_HW_LOAD32(addr) (*(const volatile uint32_t *)(addr))
+#endif
+#ifndef PRAM_HW_LOAD16
+#  define PRAM_HW_LOAD16(addr) (*(const volatile uint16_t *)(addr))
+#endif
+#ifndef PRAM_HW_LOAD8
+#  define PRAM_HW_LOAD8(addr) (*(const volatile uint8_t *)(addr))
+#endif
+
+/* Called after every commit point (and by pram_barrier()), so that committed
+ * stores reach memory before anything else happens, e.g. a requested reset.
+ * Default: compiler barrier.  Cortex-M ports want a DSB; parts whose
+ * persistent RAM is cacheable also need a cache clean here. */
+#ifndef PRAM_BARRIER
+#  define PRAM_BARRIER() PRAM_COMPILER_BARRIER()
+#endif
+
+/* Test hook on the store primitive, off by default.  When defined,
+ * PRAM_STORE_HOOK(region, pos, old, value_ptr) runs before each 32-bit store
+ * (region/pos: the location as containers see it; old: its current contents;
+ * *value_ptr may be altered to simulate a torn word) and returns non-zero to
+ * cut power right after that store, by calling PRAM_POWER_CUT(), which must
+ * not return (tests longjmp back to their boot routine). */
+/* #define PRAM_STORE_HOOK(region, pos, old, value_ptr) my_hook(region, pos, old, value_ptr) */
+/* #define PRAM_POWER_CUT() my_longjmp_to_boot() */
+
+/* Reports API misuse that cannot be returned as an error code: an edit scope
+ * left by return/goto/break (GCC/Clang only).  Default: trap in debug builds,
+ * nothing with NDEBUG.  'what' is a negative PRAM_ERR_* code. */
+#ifndef PRAM_MISUSE
+#  ifdef NDEBUG
+#    define PRAM_MISUSE(what) ((void)(what))
+#  else
+#    define PRAM_MISUSE(what) ((void)(what), PRAM_TRAP())
+#  endif
+#endif
+
+#endif /* PRAM_CONFIG_H */

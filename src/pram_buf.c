@@ -1,0 +1,260 @@
+/* pram — append-only record buffers.
+ *
+ * Storage: [control cell, A/B: epoch, data size][data area].
+ * Record at data offset `at`:
+ *   +0 epoch      commit word: 0 while the record is written, epoch when done
+ *   +4 len | crc  payload length (bits 0-15), CRC-16 (bits 16-31) over
+ *                 epoch, at, len (little-endian) and the payload
+ *   +8 payload, zero-padded to a multiple of 4
+ * Append order: epoch word <- 0, payload, len|crc, epoch word <- epoch.
+ * Open walks records from offset 0 while they check; the first that does not
+ * is the tail.  Every length read from memory is bounded before use. */
+#include "pram_cell_internal.h"
+
+#define DATA_OFF PRAM_BUF_CONTROL_SIZE
+#define HEADER_SIZE ((uint32_t)sizeof(pram_header_t))
+
+static int check_def(const pram_buf_def_t *d, uintptr_t *pos)
+{
+    if (!d)
+        return PRAM_ERR_DESC;
+    if (d->size < DATA_OFF + PRAM_BUF_RECORD_HEADER || (d->size & 3u))
+        return PRAM_ERR_DESC;
+    return pram__locate(d->region, d->addr, d->offset, d->size, pos);
+}
+
+/* The handle is plain RAM the caller owns: check it before trusting it. */
+static int check_handle(const pram_buf_t *b, uintptr_t *pos)
+{
+    int rc;
+    if (!b)
+        return PRAM_ERR_NULL;
+    if (b->open != PRAM__BUF_OPEN)
+        return PRAM_ERR_NOT_OPEN;
+    rc = check_def(b->def, pos);
+    if (rc)
+        return rc;
+    if (b->tail > b->def->size - DATA_OFF || (b->tail & 3u) || b->epoch == 0u)
+        return PRAM_ERR_CORRUPT;
+    return PRAM_OK;
+}
+
+static pram_cell_t control_cell(const pram_buf_def_t *d)
+{
+    pram_cell_t c;
+    c.addr = d->addr;
+    c.region = d->region;
+    c.offset = d->offset;
+    c.size = (uint16_t)sizeof(pram_buf_control_t);
+    c.schema = d->schema;
+    c.value_offset = (uint16_t)HEADER_SIZE;
+    c.slot_size = (uint16_t)(HEADER_SIZE + sizeof(pram_buf_control_t));
+    c.mode = PRAM_AB;
+    return c;
+}
+
+static uint16_t record_crc(const pram_region_t *r, uintptr_t rec, uint32_t epoch, uint32_t at,
+                           uint32_t len)
+{
+    uint16_t crc = pram__crc16_u32(PRAM_CRC16_INIT, epoch);
+    crc = pram__crc16_u32(crc, at);
+    crc = pram__crc16_u16(crc, (uint16_t)len);
+    return pram__crc16(crc, r, rec + PRAM_BUF_RECORD_HEADER, len);
+}
+
+/* Checks the record at data offset `at` (untrusted): PRAM_OK and *len, or
+ * PRAM_ERR_INVALID. */
+static int record_check(const pram_buf_def_t *d, uintptr_t data, uint32_t at, uint32_t epoch,
+                        uint32_t *len)
+{
+    uint32_t data_size = d->size - DATA_OFF, w, n;
+    uintptr_t rec = data + at;
+    if (at > data_size || data_size - at < PRAM_BUF_RECORD_HEADER)
+        return PRAM_ERR_INVALID;
+    if (pram__load32(d->region, rec) != epoch)
+        return PRAM_ERR_INVALID;
+    w = pram__load32(d->region, rec + 4u);
+    n = w & 0xFFFFu;
+    if (n > PRAM_RECORD_MAX_SIZE || PRAM_BUF_RECORD_SPACE(n) > data_size - at)
+        return PRAM_ERR_INVALID;
+    if (record_crc(d->region, rec, epoch, at, n) != (uint16_t)(w >> 16))
+        return PRAM_ERR_INVALID;
+    *len = n;
+    return PRAM_OK;
+}
+
+/* Zero the data area, then commit epoch 1.  A reset part-way leaves the
+ * control block invalid, so the next open formats again.  Zeroing is what
+ * guarantees no record of a forgotten epoch can validate later. */
+static void format(pram_buf_t *b, uintptr_t pos)
+{
+    const pram_buf_def_t *d = b->def;
+    pram_cell_t cc = control_cell(d);
+    pram_buf_control_t ctl;
+    pram__zero(d->region, pos + DATA_OFF, d->size - DATA_OFF);
+    ctl.epoch = 1u;
+    ctl.data_size = d->size - DATA_OFF;
+    (void)pram__cell_set(&cc, PRAM_MAGIC_BUF, &ctl);
+    b->epoch = 1u;
+    b->tail = 0u;
+    b->count = 0u;
+}
+
+int pram_buf_open(pram_buf_t *b)
+{
+    const pram_buf_def_t *d;
+    pram_cell_t cc;
+    pram_buf_control_t ctl;
+    uintptr_t pos;
+    uint32_t at = 0u, len = 0u, count = 0u;
+    int rc;
+    if (!b)
+        return PRAM_ERR_NULL;
+    b->open = 0u;
+    d = b->def;
+    rc = check_def(d, &pos);
+    if (rc)
+        return rc;
+    cc = control_cell(d);
+    rc = pram__cell_get(&cc, PRAM_MAGIC_BUF, &ctl);
+    if (rc == PRAM_OK && ctl.data_size != d->size - DATA_OFF)
+        rc = PRAM_ERR_LAYOUT;
+    if (rc == PRAM_OK && ctl.epoch == 0u)
+        rc = PRAM_ERR_INVALID;
+    if (rc != PRAM_OK) {
+        format(b, pos);
+        b->open = PRAM__BUF_OPEN;
+        return rc == PRAM_ERR_LAYOUT ? PRAM_BUF_REFORMED : PRAM_BUF_COLD;
+    }
+    /* Each step advances at least one record header: bounded by size / 8. */
+    while (record_check(d, pos + DATA_OFF, at, ctl.epoch, &len) == PRAM_OK) {
+        at += PRAM_BUF_RECORD_SPACE(len);
+        count++;
+    }
+    b->epoch = ctl.epoch;
+    b->tail = at;
+    b->count = count;
+    b->open = PRAM__BUF_OPEN;
+    return PRAM_BUF_INTACT;
+}
+
+int pram_buf_append(pram_buf_t *b, const void *data, size_t len)
+{
+    const pram_buf_def_t *d;
+    const pram_region_t *r;
+    uintptr_t pos, rec;
+    uint32_t need, crc;
+    int rc = check_handle(b, &pos);
+    if (rc)
+        return rc;
+    if (!data && len)
+        return PRAM_ERR_NULL;
+    d = b->def;
+    r = d->region;
+    if (len > PRAM_RECORD_MAX_SIZE || PRAM_BUF_RECORD_SPACE(len) > d->size - DATA_OFF)
+        return PRAM_ERR_TOO_LARGE;
+    need = PRAM_BUF_RECORD_SPACE(len);
+    if (need > d->size - DATA_OFF - b->tail)
+        return PRAM_ERR_NO_SPACE;
+    rec = pos + DATA_OFF + b->tail;
+    pram__store32(r, rec, 0u);
+    pram__write(r, rec + PRAM_BUF_RECORD_HEADER, data, (uint32_t)len);
+    crc = record_crc(r, rec, b->epoch, b->tail, (uint32_t)len);
+    pram__store32(r, rec + 4u, (uint32_t)len | (crc << 16));
+    pram__store32(r, rec, b->epoch);
+    PRAM_BARRIER();
+    b->tail += need;
+    b->count++;
+    return PRAM_OK;
+}
+
+int pram_buf_clear(pram_buf_t *b)
+{
+    pram_cell_t cc;
+    pram_buf_control_t ctl;
+    uintptr_t pos;
+    int rc = check_handle(b, &pos);
+    if (rc)
+        return rc;
+    cc = control_cell(b->def);
+    if (b->epoch == 0xFFFFFFFFu) {
+        /* Epochs must never repeat.  Invalidate first: a reset after that
+         * point makes the next open format (none of the old records), before
+         * it every old record is still there. */
+        rc = pram__cell_invalidate(&cc, PRAM_MAGIC_BUF);
+        if (rc)
+            return rc;
+        format(b, pos);
+        return PRAM_OK;
+    }
+    ctl.epoch = b->epoch + 1u;
+    ctl.data_size = b->def->size - DATA_OFF;
+    rc = pram__cell_set(&cc, PRAM_MAGIC_BUF, &ctl);
+    if (rc)
+        return rc;
+    b->epoch = ctl.epoch;
+    b->tail = 0u;
+    b->count = 0u;
+    return PRAM_OK;
+}
+
+int pram_buf_count(const pram_buf_t *b)
+{
+    uintptr_t pos;
+    int rc = check_handle(b, &pos);
+    return rc ? rc : (int)b->count;
+}
+
+int pram_buf_space(const pram_buf_t *b)
+{
+    uintptr_t pos;
+    uint32_t left;
+    int rc = check_handle(b, &pos);
+    if (rc)
+        return rc;
+    left = b->def->size - DATA_OFF - b->tail;
+    if (left < PRAM_BUF_RECORD_HEADER)
+        return 0;
+    left = (left - PRAM_BUF_RECORD_HEADER) & ~3u;
+    return (int)(left < PRAM_RECORD_MAX_SIZE ? left : PRAM_RECORD_MAX_SIZE);
+}
+
+int pram_buf_next(const pram_buf_t *b, pram_buf_iter_t *it, pram_record_t *rec)
+{
+    uintptr_t pos;
+    uint32_t len = 0u;
+    int rc = check_handle(b, &pos);
+    if (rc)
+        return rc;
+    if (!it || !rec)
+        return PRAM_ERR_NULL;
+    if (it->pos >= b->tail)
+        return 0;
+    if (record_check(b->def, pos + DATA_OFF, it->pos, b->epoch, &len) != PRAM_OK ||
+        PRAM_BUF_RECORD_SPACE(len) > b->tail - it->pos)
+        return PRAM_ERR_CORRUPT;
+    rec->pos = it->pos;
+    rec->len = len;
+    rec->data = pram__direct(b->def->region, pos + DATA_OFF + it->pos + PRAM_BUF_RECORD_HEADER);
+    it->pos += PRAM_BUF_RECORD_SPACE(len);
+    return 1;
+}
+
+int pram_buf_read(const pram_buf_t *b, const pram_record_t *rec, void *dst, size_t cap)
+{
+    uintptr_t pos;
+    uint32_t len = 0u;
+    int rc = check_handle(b, &pos);
+    if (rc)
+        return rc;
+    if (!rec || (!dst && cap))
+        return PRAM_ERR_NULL;
+    if (rec->pos >= b->tail ||
+        record_check(b->def, pos + DATA_OFF, rec->pos, b->epoch, &len) != PRAM_OK)
+        return PRAM_ERR_CORRUPT;
+    if (cap < len)
+        return PRAM_ERR_TOO_LARGE;
+    if (len)
+        pram__read(b->def->region, pos + DATA_OFF + rec->pos + PRAM_BUF_RECORD_HEADER, dst, len);
+    return (int)len;
+}

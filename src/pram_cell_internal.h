@@ -1,0 +1,13 @@
+/* pram — internal: cell operations with an explicit magic, so that buffers
+ * can keep their control block in a cell no user cell can be mistaken for. */
+#ifndef PRAM_CELL_INTERNAL_H
+#define PRAM_CELL_INTERNAL_H
+
+#include "pram_mem.h"
+
+int pram__cell_status(const pram_cell_t *cell, uint32_t magic);
+int pram__cell_get(const pram_cell_t *cell, uint32_t magic, void *out);
+int pram__cell_set(const pram_cell_t *cell, uint32_t magic, const void *value);
+int pram__cell_invalidate(const pram_cell_t *cell, uint32_t magic);
+
+#endif /* PRAM_CELL_INTERNAL_H */

@@ -1,0 +1,64 @@
+#include "test_support.h"
+
+#include "pram/pram.h"
+
+uint64_t pram_test_stores;
+uint64_t pram_test_cut_at;
+unsigned pram_test_tear;
+jmp_buf *pram_test_boot;
+int pram_test_misuse_count;
+int pram_test_last_misuse;
+
+int pram_test_store_hook(const struct pram_region *region, uintptr_t pos, uint32_t old,
+                         uint32_t *value)
+{
+    (void)region;
+    (void)pos;
+    pram_test_stores++;
+    if (pram_test_cut_at == 0 || pram_test_stores != pram_test_cut_at)
+        return 0;
+    if (pram_test_tear) {
+        union {
+            uint32_t w;
+            uint8_t b[4];
+        } o, n;
+        unsigned i;
+        o.w = old;
+        n.w = *value;
+        for (i = 0; i < 4; i++)
+            if (!(pram_test_tear & (1u << i)))
+                n.b[i] = o.b[i];
+        *value = n.w;
+    }
+    return 1;
+}
+
+void pram_test_power_cut(void)
+{
+    pram_test_cut_at = 0;
+    if (pram_test_boot)
+        longjmp(*pram_test_boot, 1);
+}
+
+void pram_test_misuse(int what)
+{
+    pram_test_misuse_count++;
+    pram_test_last_misuse = what;
+}
+
+uint64_t test_rand(uint64_t *s)
+{
+    uint64_t x = *s ? *s : 0x9E3779B97F4A7C15ull;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *s = x;
+    return x * 0x2545F4914F6CDD1Dull;
+}
+
+void test_fill_random(void *dst, size_t len, uint64_t *s)
+{
+    uint8_t *d = (uint8_t *)dst;
+    while (len--)
+        *d++ = (uint8_t)(test_rand(s) >> 56);
+}
