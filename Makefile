@@ -160,6 +160,9 @@ demo: deps $(BUILD)/host/examples/boot_count/boot_count_host
 	@echo "== boot counter on the host: each run is a boot, RAM is $(DEMO_DIR)/boot_count.ram"
 	@for i in 1 2 3 4; do $(BUILD)/host/examples/boot_count/boot_count_host $(DEMO_DIR)/boot_count.ram || exit 1; done
 
+# Cortex-M firmware, QEMU runs and linker checks live beside the examples.
+-include examples/examples.mk
+
 .PHONY: clean
 clean:
 	rm -rf $(BUILD)
