@@ -39,6 +39,16 @@ ARM_AR   ?= arm-none-eabi-ar
 ARM_NM   ?= arm-none-eabi-nm
 BUILD    ?= build
 
+# Quiet by default; V=1 shows every command.
+V ?= 0
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
 CSTD     := -std=c99
 # The library: everything we can turn on, all as errors.
 LIB_WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wundef -Wcast-qual \
@@ -69,11 +79,13 @@ all: $(BUILD)/host/libpram.a
 
 $(BUILD)/host/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(LIB_WARN) -O2 -g -D_DEFAULT_SOURCE -MMD -MP $(INC) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CSTD) $(LIB_WARN) -O2 -g -D_DEFAULT_SOURCE -MMD -MP $(INC) -c $< -o $@
 
 $(BUILD)/host/libpram.a: $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(LIB_SRCS) $(HOST_SRCS))
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
 
 # ---------------------------------------------------------------------------
 # Test variants: $(1) name, $(2) compiler, $(3) extra flags
@@ -81,19 +93,23 @@ $(BUILD)/host/libpram.a: $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(LIB_SRCS) $(
 define TEST_VARIANT
 $(BUILD)/$(1)/obj/%.o: src/%.c
 	@mkdir -p $$(@D)
-	$(2) $(CSTD) $(LIB_WARN) $(3) $(TEST_DEFS) -MMD -MP $(INC) -c $$< -o $$@
+	$$(call say,CC,$$@)
+	$(Q)$(2) $(CSTD) $(LIB_WARN) $(3) $(TEST_DEFS) -MMD -MP $(INC) -c $$< -o $$@
 
 $(BUILD)/$(1)/obj/tests/%.o: tests/%.c
 	@mkdir -p $$(@D)
-	$(2) $(CSTD) $(TEST_WARN) $(3) $(TEST_DEFS) -MMD -MP $(INC) -Isrc -c $$< -o $$@
+	$$(call say,CC,$$@)
+	$(Q)$(2) $(CSTD) $(TEST_WARN) $(3) $(TEST_DEFS) -MMD -MP $(INC) -Isrc -c $$< -o $$@
 
 $(BUILD)/$(1)/libpram_test.a: $(patsubst src/%.c,$(BUILD)/$(1)/obj/%.o,$(LIB_SRCS) $(HOST_SRCS))
 	@rm -f $$@
-	ar rcs $$@ $$^
+	$$(call say,AR,$$@)
+	$(Q)ar rcs $$@ $$^
 
 $(BUILD)/$(1)/tests/%: $(BUILD)/$(1)/obj/tests/%.o $(patsubst tests/%.c,$(BUILD)/$(1)/obj/tests/%.o,$(SUPPORT_SRCS)) $(BUILD)/$(1)/libpram_test.a
 	@mkdir -p $$(@D)
-	$(2) $(3) $$^ $(TEST_LIBS) -o $$@
+	$$(call say,LD,$$@)
+	$(Q)$(2) $(3) $$^ $(TEST_LIBS) -o $$@
 
 .PHONY: test-$(1)
 test-$(1): deps $(addprefix $(BUILD)/$(1)/tests/,$(TEST_NAMES))
@@ -124,11 +140,13 @@ ARM_COMMON := -mthumb -Os -ffreestanding -ffunction-sections -fdata-sections
 define ARM_VARIANT
 $(BUILD)/arm/$(1)/obj/%.o: src/%.c
 	@mkdir -p $$(@D)
-	$(ARM_CC) $(CSTD) $(LIB_WARN) $(ARM_COMMON) $(ARM_FLAGS_$(1)) -MMD -MP $(INC) -c $$< -o $$@
+	$$(call say,CC,$$@)
+	$(Q)$(ARM_CC) $(CSTD) $(LIB_WARN) $(ARM_COMMON) $(ARM_FLAGS_$(1)) -MMD -MP $(INC) -c $$< -o $$@
 
 $(BUILD)/arm/$(1)/libpram.a: $(patsubst src/%.c,$(BUILD)/arm/$(1)/obj/%.o,$(LIB_SRCS))
 	@rm -f $$@
-	$(ARM_AR) rcs $$@ $$^
+	$$(call say,AR,$$@)
+	$(Q)$(ARM_AR) rcs $$@ $$^
 endef
 $(foreach cpu,$(ARM_CPUS),$(eval $(call ARM_VARIANT,$(cpu))))
 
@@ -152,7 +170,8 @@ test: deps arm test-gcc test-clang test-asan
 DEMO_DIR := $(BUILD)/demo
 $(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(TEST_WARN) -O2 -g -D_DEFAULT_SOURCE $(INC) $< $(BUILD)/host/libpram.a -o $@
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CSTD) $(TEST_WARN) -O2 -g -D_DEFAULT_SOURCE $(INC) $< $(BUILD)/host/libpram.a -o $@
 
 .PHONY: demo
 demo: deps $(BUILD)/host/examples/boot_count/boot_count_host

@@ -162,7 +162,7 @@ int pram_buf_append(pram_buf_t *b, const void *data, size_t len)
     crc = record_crc(r, rec, b->epoch, b->tail, (uint32_t)len);
     pram__store32(r, rec + 4u, (uint32_t)len | (crc << 16));
     pram__store32(r, rec, b->epoch);
-    PRAM_BARRIER();
+    pram__committed(r, rec, need);
     b->tail += need;
     b->count++;
     return PRAM_OK;

@@ -114,7 +114,7 @@ static void seal_slot(const pram_cell_t *c, uint32_t magic, uintptr_t slot, uint
     crc = pram__crc16(header_crc(layout, seq), r, slot + c->value_offset, c->size);
     pram__store32(r, slot + OFF_SEAL, (uint32_t)seq | ((uint32_t)crc << 16));
     pram__store32(r, slot + OFF_MAGIC, magic);
-    PRAM_BARRIER();
+    pram__committed(r, slot, c->slot_size);
 }
 
 /* Chooses where the next commit goes and opens it (magic <- 0).  With no
@@ -219,7 +219,7 @@ int pram__cell_invalidate(const pram_cell_t *c, uint32_t magic)
     } else {
         pram__store32(c->region, pos + OFF_MAGIC, 0u);
     }
-    PRAM_BARRIER();
+    pram__committed(c->region, pos, pram_cell_storage_size(c));
     return PRAM_OK;
 }
 

@@ -166,6 +166,15 @@ uint16_t pram__crc16(uint16_t crc, const pram_region_t *r, uintptr_t pos, uint32
     return crc;
 }
 
+void pram__committed(const pram_region_t *r, uintptr_t pos, uint32_t len)
+{
+    void *p = pram__direct(r, pos);
+    if (p)
+        PRAM_CACHE_CLEAN(p, len);
+    (void)len;
+    PRAM_BARRIER();
+}
+
 uint16_t pram__crc16_u32(uint16_t crc, uint32_t v)
 {
     uint8_t b[4];

@@ -31,6 +31,10 @@ void pram__copy(const pram_region_t *region, uintptr_t dst, uintptr_t src, uint3
 void pram__read(const pram_region_t *region, uintptr_t pos, void *dst, uint32_t len);
 uint16_t pram__crc16(uint16_t crc, const pram_region_t *region, uintptr_t pos, uint32_t len);
 
+/* After a commit: cache clean of the span (byte-addressable memory only:
+ * register files are not cached) and PRAM_BARRIER(). */
+void pram__committed(const pram_region_t *region, uintptr_t pos, uint32_t len);
+
 /* CRC-16 over a 32-bit and a 16-bit field, little-endian whatever the CPU,
  * so header checks do not depend on byte order. */
 uint16_t pram__crc16_u32(uint16_t crc, uint32_t v);

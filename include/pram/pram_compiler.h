@@ -81,6 +81,17 @@
 #  define PRAM_SCOPE_GUARD(fn)
 #endif
 
+/* Data synchronisation barrier: on Cortex-M a DSB makes buffered stores
+ * reach memory before the next instruction, e.g. the AIRCR write that resets.
+ * Elsewhere a compiler barrier (host memory is coherent for our purposes). */
+#if defined(PRAM_GNU_ATTRIBUTES) && defined(__ARM_ARCH_PROFILE) && (__ARM_ARCH_PROFILE == 'M')
+#  define PRAM_DSB() __asm__ __volatile__("dsb 0xF" ::: "memory")
+#elif defined(PRAM_COMPILER_IAR) && defined(__ARM_PROFILE_M__)
+#  define PRAM_DSB() __asm volatile("dsb" ::: "memory")
+#else
+#  define PRAM_DSB() PRAM_COMPILER_BARRIER()
+#endif
+
 /* Compile-time assertion usable at file and block scope in C99. */
 #if defined(__STDC_VERSION__) && (__STDC_VERSION__ >= 201112L)
 #  define PRAM_STATIC_ASSERT(cond, msg) _Static_assert(cond, #msg)

@@ -95,10 +95,19 @@
 
 /* Called after every commit point (and by pram_barrier()), so that committed
  * stores reach memory before anything else happens, e.g. a requested reset.
- * Default: compiler barrier.  Cortex-M ports want a DSB; parts whose
- * persistent RAM is cacheable also need a cache clean here. */
+ * Default: DSB on Cortex-M, a compiler barrier elsewhere. */
 #ifndef PRAM_BARRIER
-#  define PRAM_BARRIER() PRAM_COMPILER_BARRIER()
+#  define PRAM_BARRIER() PRAM_DSB()
+#endif
+
+/* Called with the address and length of every container span just committed
+ * in byte-addressable memory, before PRAM_BARRIER().  Default: nothing.  Parts
+ * whose persistent RAM sits behind a data cache (STM32H7/N6 BKPSRAM unless
+ * the MPU marks it non-cacheable) define it to clean those lines, e.g.
+ *   #define PRAM_CACHE_CLEAN(addr, len) SCB_CleanDCache_by_Addr((void *)(addr), (int32_t)(len))
+ * (CMSIS wants 32-byte aligned ranges: round addr down and len up). */
+#ifndef PRAM_CACHE_CLEAN
+#  define PRAM_CACHE_CLEAN(addr, len) ((void)(addr), (void)(len))
 #endif
 
 /* Test hook on the store primitive, off by default.  When defined,
