@@ -21,6 +21,7 @@
 #include "pram_crc.h"
 #include "pram_error.h"
 #include "pram_region.h"
+#include "pram_region_map.h"
 
 /* Run PRAM_BARRIER(): call before requesting a reset so committed stores have
  * reached memory (the library already calls it after each commit point). */

@@ -1,0 +1,392 @@
+/* Regions with exact-width access (against a trapping emulated register
+ * file) and the region manager's cold / warm / relayout / cleared decisions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pram/pram.h"
+#include "regfile.h"
+#include "test_support.h"
+
+/* ---- A boot counter in four 32-bit backup registers ------------------- */
+
+static uint32_t bkp_regs[4]; /* STM32 RTC_BKPxR: word access only */
+static regfile_t bkp_rf = {(uint8_t *)bkp_regs, 4, 4, 4, 0, 0};
+static const pram_region_t bkp = PRAM_REGION(bkp_regs, sizeof bkp_regs, 4, 4);
+
+PRAM_CELL_DECLARE(boots, uint32_t);
+PRAM_CELL_DEFINE_IN(boots, 7, PRAM_SINGLE, &bkp, 0);
+
+/* One boot of the example firmware: read, count, write back. */
+static uint32_t boot_once(void)
+{
+    uint32_t n;
+    if (boots_get(&n) != PRAM_OK)
+        n = 0;
+    n++;
+    assert_int_equal(boots_set(&n), PRAM_OK);
+    return n;
+}
+
+static void test_boot_counter_in_four_registers(void **state)
+{
+    uint32_t i;
+    (void)state;
+    assert_int_equal(PRAM_CELL_SIZE(boots, PRAM_SINGLE), sizeof bkp_regs);
+    memset(bkp_regs, 0, sizeof bkp_regs);
+    regfile_attach(&bkp_rf);
+    for (i = 1; i <= 20; i++)
+        assert_int_equal(boot_once(), i);
+    regfile_attach(NULL);
+    /* Every access was checked as 32-bit by the register file; there were some. */
+    assert_true(bkp_rf.stores >= 20u * 5u);
+    assert_true(bkp_rf.loads > 0u);
+    /* The registers hold the documented layout: magic, layout tag, value. */
+    assert_int_equal(bkp_regs[0], PRAM_MAGIC_CELL);
+    assert_int_equal(bkp_regs[1], 4u | (7u << 16));
+    assert_int_equal(bkp_regs[3], 20u);
+}
+
+/* A reset at any store of the boot counter's update: the next boot reads the
+ * old count, the new count, or (single slot) nothing - and counts on. */
+static jmp_buf boot_jmp;
+static void test_boot_counter_power_cuts(void **state)
+{
+    static uint32_t before[4];
+    static uint64_t n, stores;
+    static unsigned t;
+    static const unsigned tears[] = {0u, 1u, 3u, 7u, 14u};
+    uint32_t v;
+    (void)state;
+    memset(bkp_regs, 0, sizeof bkp_regs);
+    regfile_attach(&bkp_rf);
+    (void)boot_once(); /* count = 1 */
+    stores = pram_test_stores;
+    (void)boot_once(); /* count = 2 */
+    stores = pram_test_stores - stores;
+    assert_int_equal(stores, 5);
+    memcpy(before, bkp_regs, sizeof before);
+    for (t = 0; t < sizeof tears / sizeof tears[0]; t++) {
+        for (n = 1; n <= stores; n++) {
+            memcpy(bkp_regs, before, sizeof before);
+            pram_test_boot = &boot_jmp;
+            pram_test_tear = tears[t];
+            if (setjmp(boot_jmp) == 0) {
+                pram_test_cut_at = pram_test_stores + n;
+                (void)boot_once();
+                fail_msg("no power cut at store %u", (unsigned)n);
+            }
+            pram_test_boot = NULL;
+            pram_test_cut_at = 0;
+            /* After the reset: 2 (old), 3 (new) or invalid. */
+            v = 0;
+            if (boots_get(&v) == PRAM_OK)
+                assert_true(v == 2u || v == 3u);
+            else
+                assert_true(n < stores || tears[t] != 0u);
+            if (n == stores && tears[t] == 0u)
+                assert_int_equal(v, 3u);
+            v = boot_once();
+            assert_true(v == 1u || v == 3u || v == 4u);
+        }
+    }
+    regfile_attach(NULL);
+}
+
+/* ---- 16-bit registers in 32-bit slots (STM32F1 BKP_DRx) ---------------- */
+
+static uint32_t f1_slots[10];
+static regfile_t f1_rf = {(uint8_t *)f1_slots, 10, 2, 4, 0, 0};
+static const pram_region_t f1 = PRAM_REGION(f1_slots, 20, 2, 4);
+
+typedef struct {
+    uint32_t a;
+} f1_value_t;
+PRAM_CELL_DECLARE(f1cell, f1_value_t);
+PRAM_CELL_DEFINE_IN(f1cell, 2, PRAM_SINGLE, &f1, 0);
+
+static void test_halfword_registers_with_stride(void **state)
+{
+    f1_value_t v = {0xCAFEF00Du}, o = {0};
+    unsigned i;
+    (void)state;
+    for (i = 0; i < 10; i++)
+        f1_slots[i] = 0xA5A50000u; /* upper half: not ours */
+    regfile_attach(&f1_rf);
+    assert_int_equal(f1cell_status(), PRAM_ERR_INVALID);
+    assert_int_equal(f1cell_set(&v), PRAM_OK);
+    assert_int_equal(f1cell_get(&o), PRAM_OK);
+    regfile_attach(NULL);
+    assert_int_equal(o.a, 0xCAFEF00Du);
+    /* Logical bytes 2k, 2k+1 live in the low half of slot k; the upper
+     * halves were never written. */
+    for (i = 0; i < 10; i++)
+        assert_int_equal(f1_slots[i] >> 16, 0xA5A5u);
+    assert_int_equal(f1_slots[0] & 0xFFFFu, PRAM_MAGIC_CELL & 0xFFFFu);
+    assert_int_equal(f1_slots[1] & 0xFFFFu, PRAM_MAGIC_CELL >> 16);
+    assert_int_equal(f1_slots[6] & 0xFFFFu, 0xF00Du);
+    assert_int_equal(f1_slots[7] & 0xFFFFu, 0xCAFEu);
+    assert_true(f1_rf.stores > 0 && f1_rf.loads > 0);
+}
+
+/* ---- Byte registers spaced 4 apart ------------------------------------- */
+
+static uint32_t byte_slots[16];
+static regfile_t byte_rf = {(uint8_t *)byte_slots, 16, 1, 4, 0, 0};
+static const pram_region_t bytes_region = PRAM_REGION(byte_slots, 16, 1, 4);
+PRAM_CELL_DECLARE(bytecell, uint32_t);
+PRAM_CELL_DEFINE_IN(bytecell, 3, PRAM_SINGLE, &bytes_region, 0);
+
+static void test_byte_registers(void **state)
+{
+    uint32_t v = 0x01020304u, o = 0;
+    (void)state;
+    memset(byte_slots, 0, sizeof byte_slots);
+    regfile_attach(&byte_rf);
+    assert_int_equal(bytecell_set(&v), PRAM_OK);
+    assert_int_equal(bytecell_get(&o), PRAM_OK);
+    regfile_attach(NULL);
+    assert_int_equal(o, v);
+    assert_int_equal(((uint8_t *)&byte_slots[12])[0], ((uint8_t *)&v)[0]);
+}
+
+/* ---- Buffers and edit scopes in a word-only region --------------------- */
+
+static uint32_t buf_regs[64];
+static regfile_t buf_rf = {(uint8_t *)buf_regs, 64, 4, 4, 0, 0};
+static const pram_region_t buf_region = PRAM_REGION(buf_regs, sizeof buf_regs, 4, 0);
+static const pram_buf_def_t reg_log_def = PRAM_BUF_DEF_IN(&buf_region, 0, sizeof buf_regs, 1);
+static pram_buf_t reg_log = PRAM_BUF_INIT(&reg_log_def);
+
+static void test_buffer_in_word_registers(void **state)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t rec;
+    char out[32];
+    int n, count = 0;
+    (void)state;
+    memset(buf_regs, 0xFF, sizeof buf_regs);
+    regfile_attach(&buf_rf);
+    assert_int_equal(pram_buf_open(&reg_log), PRAM_BUF_COLD);
+    assert_int_equal(pram_buf_append(&reg_log, "abc", 3), PRAM_OK);
+    assert_int_equal(pram_buf_append(&reg_log, "hello, registers", 16), PRAM_OK);
+    assert_int_equal(pram_buf_open(&reg_log), PRAM_BUF_INTACT);
+    while ((n = pram_buf_next(&reg_log, &it, &rec)) > 0) {
+        assert_null(rec.data); /* not byte-addressable: copy out */
+        n = pram_buf_read(&reg_log, &rec, out, sizeof out);
+        assert_int_equal(n, count == 0 ? 3 : 16);
+        assert_memory_equal(out, count == 0 ? "abc" : "hello, registers", (size_t)n);
+        count++;
+    }
+    assert_int_equal(n, 0);
+    assert_int_equal(count, 2);
+    regfile_attach(NULL);
+}
+
+static void test_edit_refused_in_word_registers(void **state)
+{
+    int rc = 12345;
+    (void)state;
+    memset(bkp_regs, 0, sizeof bkp_regs);
+    regfile_attach(&bkp_rf);
+    PRAM_EDIT_ZEROED(boots, e, rc)
+    {
+        fail_msg("edit body ran in a word-only region");
+    }
+    regfile_attach(NULL);
+    assert_int_equal(rc, PRAM_ERR_ACCESS);
+}
+
+/* ---- Region manager ------------------------------------------------------ */
+
+static uint32_t bkpsram[256]; /* 1 KiB of ordinary backup SRAM */
+static const pram_region_t sram = PRAM_REGION(bkpsram, sizeof bkpsram, 0, 0);
+
+typedef struct {
+    uint32_t boots;
+    uint32_t reason;
+} boot_rec_t;
+typedef struct {
+    uint32_t pc, lr, cfsr;
+} crash_rec_t;
+typedef struct {
+    uint32_t pc, lr, cfsr, hfsr; /* the next firmware's wider record */
+} crash_rec2_t;
+
+PRAM_CELL_DECLARE(m_boot, boot_rec_t);
+PRAM_CELL_DEFINE_IN(m_boot, 1, PRAM_AB, &sram, 64);
+PRAM_CELL_DECLARE(m_crash, crash_rec_t);
+PRAM_CELL_DEFINE_IN(m_crash, 1, PRAM_SINGLE, &sram, 128);
+PRAM_CELL_DECLARE(m_crash2, crash_rec2_t);
+PRAM_CELL_DEFINE_IN(m_crash2, 1, PRAM_SINGLE, &sram, 128);
+static const pram_buf_def_t m_log_def = PRAM_BUF_DEF_IN(&sram, 256, 512, 1);
+static pram_buf_t m_log = PRAM_BUF_INIT(&m_log_def);
+
+static const pram_cell_t *const v1_cells[] = {&m_boot, &m_crash};
+static const pram_cell_t *const v2_cells[] = {&m_boot, &m_crash2};
+static pram_buf_t *const map_bufs[] = {&m_log};
+static const pram_region_map_t map_v1 = {&sram, v1_cells, 2, map_bufs, 1, 1};
+static const pram_region_map_t map_v2 = {&sram, v2_cells, 2, map_bufs, 1, 1};
+
+static void test_region_cold_warm_relayout_cleared(void **state)
+{
+    int cs[2], bs[1];
+    boot_rec_t b = {5, 1};
+    crash_rec_t c = {0x1234, 0x5678, 0x100};
+    (void)state;
+    test_fill_random(bkpsram, sizeof bkpsram, &(uint64_t){42});
+    bkpsram[40] = 0xDEADBEEFu; /* offset 160..255: no container declared there */
+    assert_int_equal(pram_region_boot(&map_v1, cs, bs), PRAM_REGION_COLD);
+    assert_int_equal(cs[0], PRAM_ERR_INVALID);
+    assert_int_equal(cs[1], PRAM_ERR_INVALID);
+    assert_int_equal(bs[0], PRAM_BUF_COLD);
+    assert_int_equal(bkpsram[40], 0xDEADBEEFu); /* format leaves other bytes alone */
+
+    assert_int_equal(m_boot_set(&b), PRAM_OK);
+    assert_int_equal(m_crash_set(&c), PRAM_OK);
+    assert_int_equal(pram_buf_append(&m_log, "x", 1), PRAM_OK);
+    assert_int_equal(pram_region_boot(&map_v1, cs, bs), PRAM_REGION_WARM);
+    assert_int_equal(cs[0], PRAM_OK);
+    assert_int_equal(cs[1], PRAM_OK);
+    assert_int_equal(bs[0], PRAM_BUF_INTACT);
+    assert_int_equal(pram_buf_count(&m_log), 1);
+
+    /* A firmware update widens the crash record: reported as a relayout,
+     * everything formatted, never read under the new type. */
+    assert_int_not_equal(pram_region_layout_hash(&map_v1), pram_region_layout_hash(&map_v2));
+    assert_int_equal(pram_region_boot(&map_v2, cs, bs), PRAM_REGION_RELAYOUT);
+    assert_int_equal(cs[0], PRAM_ERR_INVALID);
+    assert_int_equal(cs[1], PRAM_ERR_INVALID);
+    assert_int_equal(pram_buf_count(&m_log), 0);
+    assert_int_equal(pram_region_boot(&map_v2, cs, bs), PRAM_REGION_WARM);
+
+    /* Clear on next boot. */
+    assert_int_equal(m_boot_set(&b), PRAM_OK);
+    assert_int_equal(pram_region_request_clear(&map_v2), PRAM_OK);
+    assert_int_equal(m_boot_status(), PRAM_OK); /* only at the next boot */
+    assert_int_equal(pram_region_boot(&map_v2, cs, bs), PRAM_REGION_CLEARED);
+    assert_int_equal(cs[0], PRAM_ERR_INVALID);
+    assert_int_equal(pram_region_boot(&map_v2, cs, bs), PRAM_REGION_WARM);
+    assert_int_equal(bkpsram[40], 0xDEADBEEFu);
+}
+
+static const pram_region_t other = PRAM_REGION(bkp_regs, sizeof bkp_regs, 0, 0);
+PRAM_CELL_DECLARE(foreign, uint32_t);
+PRAM_CELL_DEFINE_IN(foreign, 1, PRAM_SINGLE, &other, 0);
+
+static void test_region_map_errors(void **state)
+{
+    static const pram_cell_t in_header = PRAM_CELL_INIT_IN(foreign, 1, PRAM_SINGLE, &sram, 8);
+    static const pram_cell_t overlapping = PRAM_CELL_INIT_IN(foreign, 1, PRAM_SINGLE, &sram, 72);
+    static const pram_cell_t outside = PRAM_CELL_INIT_IN(foreign, 1, PRAM_SINGLE, &sram, 1020);
+    const pram_cell_t *cells[2] = {&m_boot, NULL};
+    pram_region_map_t m = {&sram, cells, 2, NULL, 0, 1};
+    uint32_t snapshot[256];
+    (void)state;
+    memcpy(snapshot, bkpsram, sizeof snapshot);
+    assert_int_equal(pram_region_boot(NULL, NULL, NULL), PRAM_ERR_NULL);
+    assert_int_equal(pram_region_boot(&m, NULL, NULL), PRAM_ERR_NULL);
+    cells[1] = &foreign;
+    assert_int_equal(pram_region_boot(&m, NULL, NULL), PRAM_ERR_DESC);
+    cells[1] = &in_header;
+    assert_int_equal(pram_region_boot(&m, NULL, NULL), PRAM_ERR_OVERLAP);
+    cells[1] = &overlapping;
+    assert_int_equal(pram_region_boot(&m, NULL, NULL), PRAM_ERR_OVERLAP);
+    cells[1] = &outside;
+    assert_int_equal(pram_region_boot(&m, NULL, NULL), PRAM_ERR_RANGE);
+    m.nbufs = 1; /* bufs NULL */
+    cells[1] = &m_crash;
+    assert_int_equal(pram_region_boot(&m, NULL, NULL), PRAM_ERR_DESC);
+    assert_int_equal(pram_region_request_clear(NULL), PRAM_ERR_NULL);
+    /* None of the refused calls wrote anything. */
+    assert_memory_equal(snapshot, bkpsram, sizeof snapshot);
+}
+
+/* A reset at every store of a cold format, a relayout and a clear: the next
+ * boot repeats the same decision (or finds it done) and ends in a usable,
+ * consistent region - never WARM with stale containers. */
+static jmp_buf region_jmp;
+static void cut_sweep(const pram_region_map_t *first, const pram_region_map_t *second,
+                      int request_clear, int expect)
+{
+    static uint32_t before[256];
+    static uint64_t n, total;
+    static int r;
+    int cs[2], bs[1];
+    boot_rec_t b = {9, 9};
+    memcpy(before, bkpsram, sizeof before);
+    total = pram_test_stores;
+    if (request_clear)
+        assert_int_equal(pram_region_request_clear(first), PRAM_OK);
+    assert_int_equal(pram_region_boot(second, cs, bs), expect);
+    total = pram_test_stores - total;
+    assert_true(total > 10);
+    for (n = 1; n <= total; n++) {
+        memcpy(bkpsram, before, sizeof before);
+        pram_test_boot = &region_jmp;
+        pram_test_tear = (unsigned)(n % 3u == 0u ? 0x3u : 0u);
+        if (setjmp(region_jmp) == 0) {
+            pram_test_cut_at = pram_test_stores + n;
+            if (request_clear)
+                (void)pram_region_request_clear(first);
+            (void)pram_region_boot(second, cs, bs);
+            fail_msg("no cut at store %u", (unsigned)n);
+        }
+        pram_test_boot = NULL;
+        pram_test_cut_at = 0;
+        r = pram_region_boot(second, cs, bs);
+        if (r == PRAM_REGION_WARM) {
+            /* Only once the format completed (or, for a clear cut before the
+             * request landed, the untouched old state). */
+            if (expect != PRAM_REGION_CLEARED) {
+                assert_int_equal(cs[0], PRAM_ERR_INVALID);
+                assert_int_equal(pram_buf_count(&m_log), 0);
+            }
+        } else {
+            assert_true(r == PRAM_REGION_COLD || r == expect);
+            assert_int_equal(cs[0], PRAM_ERR_INVALID);
+            assert_int_equal(pram_buf_count(&m_log), 0);
+        }
+        assert_int_equal(pram_region_boot(second, cs, bs), PRAM_REGION_WARM);
+        assert_int_equal(m_boot_set(&b), PRAM_OK);
+        assert_int_equal(pram_buf_append(&m_log, "ok", 2), PRAM_OK);
+    }
+}
+
+static void test_region_power_cuts(void **state)
+{
+    int cs[2], bs[1];
+    boot_rec_t b = {1, 2};
+    (void)state;
+    memset(bkpsram, 0, sizeof bkpsram);
+    cut_sweep(&map_v1, &map_v1, 0, PRAM_REGION_COLD);
+    memset(bkpsram, 0, sizeof bkpsram);
+    (void)pram_region_boot(&map_v1, cs, bs);
+    assert_int_equal(m_boot_set(&b), PRAM_OK);
+    cut_sweep(&map_v1, &map_v2, 0, PRAM_REGION_RELAYOUT);
+    memset(bkpsram, 0, sizeof bkpsram);
+    (void)pram_region_boot(&map_v1, cs, bs);
+    assert_int_equal(m_boot_set(&b), PRAM_OK);
+    assert_int_equal(pram_buf_append(&m_log, "old", 3), PRAM_OK);
+    cut_sweep(&map_v1, &map_v1, 1, PRAM_REGION_CLEARED);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_boot_counter_in_four_registers),
+        cmocka_unit_test(test_boot_counter_power_cuts),
+        cmocka_unit_test(test_halfword_registers_with_stride),
+        cmocka_unit_test(test_byte_registers),
+        cmocka_unit_test(test_buffer_in_word_registers),
+        cmocka_unit_test(test_edit_refused_in_word_registers),
+        cmocka_unit_test(test_region_cold_warm_relayout_cleared),
+        cmocka_unit_test(test_region_map_errors),
+        cmocka_unit_test(test_region_power_cuts),
+    };
+    return cmocka_run_group_tests_name("regions", tests, NULL, NULL);
+}
