@@ -69,7 +69,9 @@ static int record_check(const pram_buf_def_t *d, uintptr_t data, uint32_t at, ui
 {
     uint32_t data_size = d->size - DATA_OFF, w, n;
     uintptr_t rec = data + at;
-    if (at > data_size || data_size - at < PRAM_BUF_RECORD_HEADER)
+    /* `at` may come from a caller's iterator or record: never load from a
+     * position that is not a 4-aligned record start inside the data area. */
+    if ((at & 3u) || at > data_size || data_size - at < PRAM_BUF_RECORD_HEADER)
         return PRAM_ERR_INVALID;
     if (pram__load32(d->region, rec) != epoch)
         return PRAM_ERR_INVALID;

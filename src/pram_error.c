@@ -10,7 +10,8 @@ const char *pram_strerror(int code)
         "PRAM_ERR_CORRUPT", "PRAM_ERR_RANGE",     "PRAM_ERR_FLAGS",
         "PRAM_ERR_OVERLAP",
     };
-    if (code > 0 || -code >= (int)(sizeof(names) / sizeof(names[0])))
+    /* Compare before negating: -INT_MIN overflows. */
+    if (code > 0 || code <= -(int)(sizeof(names) / sizeof(names[0])))
         return "?";
     return names[-code];
 }
