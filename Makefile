@@ -181,6 +181,17 @@ demo: deps $(BUILD)/host/examples/boot_count/boot_count_host
 	@echo "== boot counter on the host: each run is a boot, RAM is $(DEMO_DIR)/boot_count.ram"
 	@for i in 1 2 3 4; do $(BUILD)/host/examples/boot_count/boot_count_host $(DEMO_DIR)/boot_count.ram || exit 1; done
 
+# CRC throughput of every variant against bitwise and zlib, measured in the
+# same run (figures, never a pass/fail on speed).
+.PHONY: bench
+bench: deps $(BUILD)/bench/bench_crc
+	@$(BUILD)/bench/bench_crc
+
+$(BUILD)/bench/bench_crc: tests/bench_crc.c src/pram_crc16.c src/pram_crc32.c
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CSTD) $(TEST_WARN) -O2 -D_DEFAULT_SOURCE -DPRAM_CRC_ALL_VARIANTS=1 $(INC) $^ -lz -o $@
+
 # Cortex-M firmware, QEMU runs and linker checks live beside the examples.
 -include examples/examples.mk
 

@@ -8,7 +8,7 @@
  * each variant's result on the buffer is compared with the bitwise one (a
  * mismatch is reported and makes the exit status 1; speed never does).
  *
- * Build by hand from the repository root, with the test build's flags
+ * `make bench` builds and runs it.  By hand from the repository root, with the test build's flags
  * (the library sources are compiled with all CRC variants, as in `make test`):
  *
  *   mkdir -p build/bench && gcc -std=c99 -Wall -Wextra -Wpedantic -Werror -Wshadow -Wundef \
