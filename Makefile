@@ -166,8 +166,8 @@ arm: deps $(foreach cpu,$(ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a)
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm test-gcc test-clang test-asan
-	@echo "make test: all suites passed (gcc, clang, ASan+UBSan, Cortex-M builds)"
+test: deps arm test-gcc test-clang test-asan check-elf qemu-boot-count
+	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, Cortex-M builds, ELF gate, QEMU)"
 
 DEMO_DIR := $(BUILD)/demo
 $(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a
@@ -180,6 +180,11 @@ demo: deps $(BUILD)/host/examples/boot_count/boot_count_host
 	@mkdir -p $(DEMO_DIR) && rm -f $(DEMO_DIR)/boot_count.ram
 	@echo "== boot counter on the host: each run is a boot, RAM is $(DEMO_DIR)/boot_count.ram"
 	@for i in 1 2 3 4; do $(BUILD)/host/examples/boot_count/boot_count_host $(DEMO_DIR)/boot_count.ram || exit 1; done
+	@$(MAKE) --no-print-directory qemu-boot-count >$(DEMO_DIR)/qemu.out 2>&1 || { cat $(DEMO_DIR)/qemu.out; exit 1; }
+	@echo "== boot counter on QEMU mps2-an385 (Cortex-M3): real guest resets via SYSRESETREQ"
+	@sed 's/^/   /' $(BUILD)/fw/mps2-an385/boot_count.qemu.log
+	@echo "== boot counter on QEMU mps2-an505 (Cortex-M33)"
+	@sed 's/^/   /' $(BUILD)/fw/mps2-an505/boot_count.qemu.log
 
 # CRC throughput of every variant against bitwise and zlib, measured in the
 # same run (figures, never a pass/fail on speed).

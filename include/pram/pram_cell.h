@@ -160,7 +160,7 @@ void pram__edit_guard(pram_edit_t *edit);
     {                                                                                       \
         pram__edit_guard(&e->edit);                                                         \
     }                                                                                       \
-    extern const pram_cell_t name
+    PRAM_STATIC_ASSERT(sizeof(type) > 0, name##_declared) /* takes the caller's ';' */
 
 /* Number of slots for a mode (a constant expression). */
 #define PRAM_SLOTS(mode) ((mode) == PRAM_AB ? 2u : 1u)

@@ -1,0 +1,157 @@
+#!/bin/sh
+# check_elf.sh [-s SECTION]... ELF...
+#
+# The placement gate: fails unless every persistent section of each ELF
+# (.noinit, plus any SECTION given with -s) would survive a reset under an ELF
+# loader.  QEMU's -kernel loader, like most, writes each PT_LOAD's file bytes
+# and zero-fills the rest of its MemSiz, and QEMU does it again on every
+# reset; a segment with FileSiz 0 it leaves alone.  So, for each section:
+#   1. it exists, is non-empty and is NOBITS (an output section without
+#      (NOLOAD) built by Clang would be PROGBITS: zeros in the image);
+#   2. the PT_LOAD that holds it has FileSiz 0;
+#   3. no PT_LOAD with file bytes covers any of its bytes, by VirtAddr or by
+#      PhysAddr, over that segment's whole MemSiz (its zero-filled tail too);
+#   4. for .noinit, __pram_noinit_start/__pram_noinit_end, when defined, are
+#      exactly its bounds (startup code and tools trust them).
+# Orphan sections are caught at link time instead (--orphan-handling=error).
+#
+# READELF names the readelf to use (default arm-none-eabi-readelf).
+# Exit status: 0 all good, 1 a check failed, 2 usage or readelf error.
+set -u
+
+readelf=${READELF:-arm-none-eabi-readelf}
+sections=.noinit
+
+usage() {
+    echo "usage: $0 [-s SECTION]... ELF..." >&2
+    exit 2
+}
+
+while getopts s: opt; do
+    case $opt in
+    s) sections="$sections $OPTARG" ;;
+    *) usage ;;
+    esac
+done
+shift $((OPTIND - 1))
+[ $# -gt 0 ] || usage
+
+status=0
+for elf in "$@"; do
+    if ! ph=$("$readelf" -lW "$elf") || ! sh=$("$readelf" -SW "$elf") ||
+        ! sym=$("$readelf" -sW "$elf"); then
+        echo "check-elf: $elf: $readelf failed" >&2
+        status=2
+        continue
+    fi
+    printf '%s\n@@SECTIONS\n%s\n@@SYMBOLS\n%s\n' "$ph" "$sh" "$sym" |
+        awk -v elf="$elf" -v want="$sections" '
+function hex(s,    i, c, v) {
+    s = tolower(s)
+    sub(/^0x/, "", s)
+    v = 0
+    for (i = 1; i <= length(s); i++) {
+        c = index("0123456789abcdef", substr(s, i, 1))
+        if (c == 0)
+            return -1
+        v = v * 16 + c - 1
+    }
+    return v
+}
+function h(v,    s, d) {
+    s = ""
+    do {
+        d = v % 16
+        s = substr("0123456789abcdef", d + 1, 1) s
+        v = (v - d) / 16
+    } while (v > 0)
+    while (length(s) < 8)
+        s = "0" s
+    return "0x" s
+}
+function overlap(a, b, c, d) { return a < d && c < b }
+function fail(msg) { print "check-elf: FAIL " elf ": " msg; bad = 1 }
+
+BEGIN { part = "ph"; nph = 0 }
+/^@@SECTIONS$/ { part = "sh"; next }
+/^@@SYMBOLS$/ { part = "sym"; next }
+
+# Program headers, numbered as readelf numbers them in the mapping below.
+part == "ph" && /^  [A-Z][A-Za-z_.]+ +0x/ {
+    type[nph] = $1; va[nph] = hex($3); pa[nph] = hex($4)
+    fs[nph] = hex($5); ms[nph] = hex($6)
+    nph++
+    next
+}
+part == "ph" && /^   [0-9][0-9]+ / {
+    idx = $1 + 0
+    line = $0
+    sub(/^ *[0-9]+ */, "", line)
+    sub(/ +$/, "", line)
+    secs[idx] = line
+    next
+}
+part == "sh" && /^ *\[ *[0-9]+\]/ {
+    line = $0
+    sub(/^ *\[ *[0-9]+\] */, "", line)
+    split(line, f, " ")
+    # A name can occur twice (a script adding .noinit to one that has one):
+    # keep the non-empty one, and flag two non-empty ones.
+    if ((f[1] in have) && ssize[f[1]] != 0 && hex(f[5]) != 0)
+        dup[f[1]] = 1
+    if (!(f[1] in have) || ssize[f[1]] == 0) {
+        stype[f[1]] = f[2]; saddr[f[1]] = hex(f[3]); ssize[f[1]] = hex(f[5])
+    }
+    have[f[1]] = 1
+    next
+}
+part == "sym" && $1 ~ /^[0-9]+:$/ && NF >= 8 { symval[$8] = hex($2); next }
+
+END {
+    nw = split(want, w, " ")
+    for (k = 1; k <= nw; k++) {
+        s = w[k]
+        if (!(s in have)) { fail("no " s " section"); continue }
+        lo = saddr[s]; hi = lo + ssize[s]
+        if (ssize[s] == 0) { fail(s " is empty"); continue }
+        if (s in dup) { fail("two non-empty " s " output sections"); continue }
+        if (stype[s] != "NOBITS")
+            fail(s " is " stype[s] ", not NOBITS: mark the output section (NOLOAD)")
+        holder = -1
+        for (i = 0; i < nph; i++)
+            if (type[i] == "LOAD" && va[i] <= lo && hi <= va[i] + ms[i]) { holder = i; break }
+        if (holder < 0) { fail(s " [" h(lo) ", " h(hi) ") is in no PT_LOAD"); continue }
+        if (fs[holder] != 0)
+            fail(s " is in segment " holder " (" secs[holder] ") with FileSiz " h(fs[holder]) \
+                 ": loading or resetting rewrites it")
+        for (i = 0; i < nph; i++) {
+            if (type[i] != "LOAD" || fs[i] == 0)
+                continue
+            if (overlap(lo, hi, va[i], va[i] + ms[i]))
+                fail("segment " i " (" secs[i] ", file bytes) covers " s " by VirtAddr " \
+                     h(va[i]) "+" h(ms[i]) ": its copy or zero-filled tail wipes it")
+            if (overlap(lo, hi, pa[i], pa[i] + ms[i]))
+                fail("segment " i " (" secs[i] ", file bytes) covers " s " by PhysAddr " \
+                     h(pa[i]) "+" h(ms[i]) ": its copy or zero-filled tail wipes it")
+        }
+        if (s == ".noinit") {
+            if (("__pram_noinit_start" in symval) && symval["__pram_noinit_start"] != lo)
+                fail("__pram_noinit_start " h(symval["__pram_noinit_start"]) " != .noinit start " h(lo))
+            if (("__pram_noinit_end" in symval) && symval["__pram_noinit_end"] != hi)
+                fail("__pram_noinit_end " h(symval["__pram_noinit_end"]) " != .noinit end " h(hi))
+        }
+        if (bad)
+            continue
+        note = ""
+        if (secs[holder] != s)
+            note = note ", shares it with: " secs[holder]
+        if (pa[holder] != va[holder])
+            note = note ", PhysAddr " h(pa[holder]) " != VirtAddr"
+        print "check-elf: ok " elf ": " s " [" h(lo) ", " h(hi) ") " \
+              (secs[holder] == s ? "alone " : "") "in segment " holder \
+              " (FileSiz 0), no segment with file bytes covers it" note
+    }
+    exit bad
+}' || status=1
+done
+exit $status
