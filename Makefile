@@ -199,6 +199,8 @@ $(BUILD)/bench/bench_crc: tests/bench_crc.c src/pram_crc16.c src/pram_crc32.c
 
 # Cortex-M firmware, QEMU runs and linker checks live beside the examples.
 -include examples/examples.mk
+# Each further example may bring its own rules (they can use examples.mk's).
+-include $(wildcard examples/*/*.mk)
 
 .PHONY: clean
 clean:
