@@ -34,7 +34,8 @@ static int check_handle(const pram_buf_t *b, uintptr_t *pos)
     rc = check_def(b->def, pos);
     if (rc)
         return rc;
-    if (b->tail > b->def->size - DATA_OFF || (b->tail & 3u) || b->epoch == 0u)
+    if (b->tail > b->def->size - DATA_OFF || (b->tail & 3u) || b->epoch == 0u ||
+        b->count > b->tail / PRAM_BUF_RECORD_HEADER)
         return PRAM_ERR_CORRUPT;
     return PRAM_OK;
 }
@@ -102,6 +103,23 @@ static void format(pram_buf_t *b, uintptr_t pos)
     b->count = 0u;
 }
 
+/* A record that checks beyond the tail can only be one cut off by corruption
+ * before it: appends write at the tail, commit word last.  Left in place, a
+ * later record could end on its boundary and bring it back, out of order.
+ * So if one exists, zero the rest of the area.  Open only; at most one load
+ * per word unless a word equals the epoch (then a length check and, if that
+ * fits, a CRC); a reset part-way leaves the same decision to the next open. */
+static void forget_beyond(const pram_buf_def_t *d, uintptr_t data, uint32_t tail, uint32_t epoch)
+{
+    uint32_t data_size = d->size - DATA_OFF, at, len;
+    for (at = tail + 4u; at < data_size; at += 4u) {
+        if (record_check(d, data, at, epoch, &len) == PRAM_OK) {
+            pram__zero(d->region, data + tail, data_size - tail);
+            return;
+        }
+    }
+}
+
 int pram_buf_open(pram_buf_t *b)
 {
     const pram_buf_def_t *d;
@@ -133,6 +151,7 @@ int pram_buf_open(pram_buf_t *b)
         at += PRAM_BUF_RECORD_SPACE(len);
         count++;
     }
+    forget_beyond(d, pos + DATA_OFF, at, ctl.epoch);
     b->epoch = ctl.epoch;
     b->tail = at;
     b->count = count;
@@ -216,7 +235,7 @@ int pram_buf_space(const pram_buf_t *b)
         return rc;
     left = b->def->size - DATA_OFF - b->tail;
     if (left < PRAM_BUF_RECORD_HEADER)
-        return 0;
+        return PRAM_ERR_NO_SPACE; /* not even an empty record fits */
     left = (left - PRAM_BUF_RECORD_HEADER) & ~3u;
     return (int)(left < PRAM_RECORD_MAX_SIZE ? left : PRAM_RECORD_MAX_SIZE);
 }
@@ -251,8 +270,9 @@ int pram_buf_read(const pram_buf_t *b, const pram_record_t *rec, void *dst, size
         return rc;
     if (!rec || (!dst && cap))
         return PRAM_ERR_NULL;
-    if (rec->pos >= b->tail ||
-        record_check(b->def, pos + DATA_OFF, rec->pos, b->epoch, &len) != PRAM_OK)
+    if (rec->pos >= b->tail)
+        return PRAM_ERR_RANGE; /* not a record of this buffer's current contents */
+    if (record_check(b->def, pos + DATA_OFF, rec->pos, b->epoch, &len) != PRAM_OK)
         return PRAM_ERR_CORRUPT;
     if (cap < len)
         return PRAM_ERR_TOO_LARGE;

@@ -965,7 +965,7 @@ static void buf_no_space(void **state)
     assert_int_equal(pram_buf_count(&sm), 1);
     assert_int_equal(pram_buf_append(&sm, "abcdefgh", (size_t)space), PRAM_OK);
     /* full: not even an empty record */
-    assert_int_equal(pram_buf_space(&sm), 0);
+    assert_int_equal(pram_buf_space(&sm), PRAM_ERR_NO_SPACE);
     FAILS(PRAM_ERR_NO_SPACE, pram_buf_append(&sm, NULL, 0u));
     FAILS(PRAM_ERR_NO_SPACE, pram_buf_append(&sm, big, 1u));
     assert_int_equal(pram_buf_count(&sm), 2);
@@ -1004,8 +1004,8 @@ static void buf_corrupt_handle_or_records(void **state)
     assert_int_equal(pram_buf_next(&lg, &it, &r2), 1);
     r2.pos = 4u; /* inside the first record */
     FAILS(PRAM_ERR_CORRUPT, pram_buf_read(&lg, &r2, big, sizeof(big)));
-    r2.pos = 32u; /* past the tail */
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_read(&lg, &r2, big, sizeof(big)));
+    r2.pos = 32u; /* past the tail: not a record of the current contents */
+    FAILS(PRAM_ERR_RANGE, pram_buf_read(&lg, &r2, big, sizeof(big)));
     it.pos = 4u;
     FAILS(PRAM_ERR_CORRUPT, pram_buf_next(&lg, &it, &r2));
     assert_int_equal(it.pos, 4);

@@ -76,7 +76,8 @@ int pram_buf_append(pram_buf_t *buf, const void *data, size_t len);
 int pram_buf_clear(pram_buf_t *buf);
 /* Records committed (>= 0) or an error. */
 int pram_buf_count(const pram_buf_t *buf);
-/* Largest payload an append could take now (>= 0) or an error. */
+/* Largest payload an append could take now (>= 0; 0: only an empty record
+ * fits), PRAM_ERR_NO_SPACE if not even an empty record fits, or an error. */
 int pram_buf_space(const pram_buf_t *buf);
 
 typedef struct pram_record {
@@ -94,7 +95,9 @@ typedef struct pram_buf_iter {
  * PRAM_ERR_CORRUPT if a record before the tail no longer checks. */
 int pram_buf_next(const pram_buf_t *buf, pram_buf_iter_t *it, pram_record_t *rec);
 /* Copy a record's payload (rec from pram_buf_next) to dst; PRAM_ERR_TOO_LARGE
- * if cap < rec->len.  Works in every region.  Returns the length copied. */
+ * if cap < rec->len, PRAM_ERR_RANGE if rec is not before the tail (e.g. from
+ * before a clear).  Works in every region.  Returns the length copied.
+ * Padding bytes after the payload are not covered by the record CRC. */
 int pram_buf_read(const pram_buf_t *buf, const pram_record_t *rec, void *dst, size_t cap);
 
 /* PRAM_BUF_DEFINE(name, capacity, schema): a buffer with `capacity` bytes of
