@@ -7,7 +7,9 @@
  *   4. seal word           sequence | CRC-16 over layout, sequence, value
  *   5. magic <- MAGIC      commit point; a torn word here is not MAGIC
  * A reset anywhere before 5 leaves the slot invalid; A/B cells write the slot
- * that does not hold the current value, so that one stays readable. */
+ * that does not hold the current value, so that one stays readable, and
+ *   6. other slot's magic <- 0   (A/B) the old value is no longer needed
+ * so that at rest exactly one slot is valid. */
 #include "pram_cell_internal.h"
 
 #define HEADER_SIZE ((uint32_t)sizeof(pram_header_t))
@@ -117,26 +119,28 @@ static void seal_slot(const pram_cell_t *c, uint32_t magic, uintptr_t slot, uint
     pram__committed(r, slot, c->slot_size);
 }
 
-/* Chooses where the next commit goes and opens it (magic <- 0).  With no
- * valid slot the other A/B slot is cleared too, so a header from an older
- * firmware can never win if that firmware comes back. */
+/* Chooses where the next commit goes and opens it (magic <- 0): the slot not
+ * holding the current value, so that one stays readable until the commit. */
 static uint32_t open_target(const pram_cell_t *c, const pick_t *p, uintptr_t pos, uint16_t *seq)
 {
-    const pram_region_t *r = c->region;
-    uint32_t index;
-    if (c->mode == PRAM_SINGLE) {
-        *seq = 0u;
-        index = 0u;
-    } else if (p->status == PRAM_OK) {
-        *seq = (uint16_t)(p->seq + 1u);
-        index = p->cur ^ 1u;
-    } else {
-        *seq = 1u;
-        pram__store32(r, pos + c->slot_size + OFF_MAGIC, 0u);
-        index = 0u;
+    uint32_t index = 0u;
+    *seq = 0u;
+    if (c->mode == PRAM_AB) {
+        index = p->status == PRAM_OK ? p->cur ^ 1u : 0u;
+        *seq = p->status == PRAM_OK ? (uint16_t)(p->seq + 1u) : 1u;
     }
-    pram__store32(r, pos + index * c->slot_size + OFF_MAGIC, 0u);
+    pram__store32(c->region, pos + index * c->slot_size + OFF_MAGIC, 0u);
     return index;
+}
+
+/* A/B, after the commit point: retire the other slot.  The previous value is
+ * only needed while the new one is being written; kept longer, a later
+ * corruption of the new slot would bring the stale value back as if it were
+ * current (and a header left by an older firmware could outlive this one). */
+static void retire_other(const pram_cell_t *c, uintptr_t pos, uint32_t index)
+{
+    if (c->mode == PRAM_AB)
+        pram__store32(c->region, pos + (index ^ 1u) * c->slot_size + OFF_MAGIC, 0u);
 }
 
 int pram__cell_status(const pram_cell_t *c, uint32_t magic)
@@ -163,15 +167,18 @@ int pram__cell_get(const pram_cell_t *c, uint32_t magic, void *out)
 int pram__cell_set(const pram_cell_t *c, uint32_t magic, const void *value)
 {
     uintptr_t pos, slot;
+    uint32_t index;
     uint16_t seq;
     pick_t p;
     int rc = check_cell(c, &pos);
     if (rc)
         return rc;
     p = pick(c, magic, pos);
-    slot = pos + open_target(c, &p, pos, &seq) * c->slot_size;
+    index = open_target(c, &p, pos, &seq);
+    slot = pos + index * c->slot_size;
     pram__write(c->region, slot + c->value_offset, value, c->size);
     seal_slot(c, magic, slot, seq);
+    retire_other(c, pos, index);
     return PRAM_OK;
 }
 
@@ -277,8 +284,10 @@ int pram_cell_edit_commit(pram_edit_t *e)
     if (e->state != PRAM__EDIT_OPEN)
         return PRAM_ERR_SCOPE;
     rc = check_cell(e->cell, &pos);
-    if (!rc)
+    if (!rc) {
         seal_slot(e->cell, PRAM_MAGIC_CELL, pos + e->slot * e->cell->slot_size, e->seq);
+        retire_other(e->cell, pos, e->slot);
+    }
     e->state = PRAM__EDIT_DONE;
     e->value = NULL;
     e->result = rc;

@@ -226,11 +226,14 @@ void pram__edit_guard(pram_edit_t *edit);
 
 #define PRAM_EDIT(name, var, rc) PRAM__EDIT_SCOPE(name, var, rc, PRAM_EDIT_KEEP)
 #define PRAM_EDIT_ZEROED(name, var, rc) PRAM__EDIT_SCOPE(name, var, rc, PRAM_EDIT_ZERO)
-/* Discard the edit and leave the scope (rc becomes PRAM_EDIT_ABORTED). */
-#define PRAM_EDIT_ABORT(var)                    \
-    {                                           \
+/* Discard the edit and leave the scope (rc becomes PRAM_EDIT_ABORTED).  Use
+ * it in the scope's own body, not inside a loop or switch nested in it: it
+ * leaves through `continue`, so that the scope's step records the result. */
+#define PRAM_EDIT_ABORT(var)                     \
+    {                                            \
         (void)pram_cell_edit_abort(&(var).edit); \
-        break;                                  \
+        (var).value = NULL;                      \
+        continue;                                \
     }
 
 #endif /* PRAM_CELL_H */
