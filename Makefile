@@ -166,7 +166,7 @@ arm: deps $(foreach cpu,$(ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a)
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm test-gcc test-clang test-asan check-elf qemu-boot-count
+test: deps arm test-gcc test-clang test-asan check-elf qemu-test
 	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, Cortex-M builds, ELF gate, QEMU)"
 
 DEMO_DIR := $(BUILD)/demo
@@ -185,6 +185,7 @@ demo: deps $(BUILD)/host/examples/boot_count/boot_count_host
 	@sed 's/^/   /' $(BUILD)/fw/mps2-an385/boot_count.qemu.log
 	@echo "== boot counter on QEMU mps2-an505 (Cortex-M33)"
 	@sed 's/^/   /' $(BUILD)/fw/mps2-an505/boot_count.qemu.log
+	@$(MAKE) --no-print-directory demo-crash-log
 
 # CRC throughput of every variant against bitwise and zlib, measured in the
 # same run (figures, never a pass/fail on speed).

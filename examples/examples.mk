@@ -6,6 +6,10 @@
 #   make check-elf        readelf gate on every ELF (+ proof the gate bites)
 #   make qemu-boot-count  boot counter across real resets: mps2-an385 (M3),
 #                         mps2-an505 (M33), the INSERT variant, netduinoplus2
+#   make qemu-crash-log   crash log across real faults and resets, each report
+#                         checked against the ELF: mps2-an385, mps2-an505
+#   make qemu-test        both of the above
+#   make demo-crash-log   the crash log on the host and on QEMU, for `make demo`
 #
 # Outputs: $(BUILD)/fw/<board>/<app>.elf (+ .map), objects under .../obj/.
 
@@ -38,13 +42,13 @@ FW_CPU_mps2-an385    := cortex-m3
 FW_LD_mps2-an385     := -T ld/mps2_an385.ld
 FW_LDDEPS_mps2-an385 := ld/mps2_an385.ld ld/pram_noinit.ld ld/nonalloc.ld
 FW_QEMU_mps2-an385   := mps2-an385
-FW_APPS_mps2-an385   := boot_count
+FW_APPS_mps2-an385   := boot_count crash_log
 
 FW_CPU_mps2-an505    := cortex-m33
 FW_LD_mps2-an505     := -T ld/mps2_an505.ld
 FW_LDDEPS_mps2-an505 := ld/mps2_an505.ld ld/pram_noinit.ld ld/nonalloc.ld
 FW_QEMU_mps2-an505   := mps2-an505
-FW_APPS_mps2-an505   := boot_count
+FW_APPS_mps2-an505   := boot_count crash_log
 
 # The INSERT fragment on a script that knows nothing about pram (standing in
 # for a vendor's), same machine: proves ld/pram_noinit_insert.ld end to end.
@@ -68,9 +72,11 @@ FW_APPS_stm32f4   := boot_count bkpsram
 # FW_CHECK_<app>: check_elf.sh options (persistent sections besides .noinit).
 FW_SRCS_boot_count := examples/boot_count/boot_count_fw.c
 FW_SRCS_bkpsram    := examples/bkpsram/bkpsram_fw.c
+FW_SRCS_crash_log  := examples/crash_log/crash_log_fw.c examples/crash_log/crash_log_shim.S
 FW_CHECK_bkpsram   := -s .bkpsram
 
-fw_obj = $(patsubst examples/%.c,$(FW_DIR)/$(1)/obj/%.o,$(2))
+# Sources may be C or assembly (.S, preprocessed): both give obj/<path>.o.
+fw_obj = $(patsubst examples/%.S,$(FW_DIR)/$(1)/obj/%.o,$(patsubst examples/%.c,$(FW_DIR)/$(1)/obj/%.o,$(2)))
 fw_core_obj = $(patsubst src/%.c,$(FW_DIR)/$(1)/obj/core/%.o,$(FW_CORE_SRCS))
 
 # $(1) board
@@ -80,6 +86,10 @@ $(FW_DIR)/$(1)/obj/core/%.o: src/%.c | deps
 	$(ARM_CC) $(FW_CFLAGS) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
 
 $(FW_DIR)/$(1)/obj/%.o: examples/%.c | deps
+	@mkdir -p $$(@D)
+	$(ARM_CC) $(FW_CFLAGS) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
+
+$(FW_DIR)/$(1)/obj/%.o: examples/%.S | deps
 	@mkdir -p $$(@D)
 	$(ARM_CC) $(FW_CFLAGS) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
 endef
@@ -137,3 +147,57 @@ qemu-boot-count: deps $(foreach b,$(FW_QEMU_BOARDS),$(FW_DIR)/$(b)/boot_count.el
 	QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 3 -s timeout -f '^boot ([02-9]|[1-9][0-9]+)$$' \
 	  -l $(FW_DIR)/mps2-an385/boot_count_bad_layout.qemu.log mps2-an385 $(FW_BAD_ELF) "boot 1" "boot 1" "boot 1"; \
 	echo "qemu-boot-count: ok: $(words $(FW_QEMU_BOARDS)) boards counted 1..5 across real resets"
+
+# ---- Crash log ----------------------------------------------------------------
+# Real faults on QEMU (examples/crash_log): each report's pc must be the
+# crash_site_* label of the faulting instruction in the ELF, with the right
+# CFSR/HFSR bits (examples/tools/check_crash_log.sh).  And the checker must be
+# seen to fail: the same log with one pc moved is rejected.
+FW_CRASH_BOARDS := $(foreach b,$(FW_BOARDS),$(if $(FW_QEMU_$(b)),$(if $(filter crash_log,$(FW_APPS_$(b))),$(b))))
+FW_CRASH_LINES  := "boot 1" "boot 2" "boot 3" "boot 4" "boot 5" "boot 6" \
+                   "crash_log: crash loop kept the first crash, counted 1 more" \
+                   "crash_log: done, 5 faults in 6 boots, 4 reports"
+
+.PHONY: qemu-crash-log
+qemu-crash-log: deps $(foreach b,$(FW_CRASH_BOARDS),$(FW_DIR)/$(b)/crash_log.elf)
+	@set -e; \
+	$(foreach b,$(FW_CRASH_BOARDS),\
+	  QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 30 -x '^boot [0-9]+$$' -f '^crash_log: FAIL' \
+	    -l $(FW_DIR)/$(b)/crash_log.qemu.log $(FW_QEMU_$(b)) $(FW_DIR)/$(b)/crash_log.elf $(FW_CRASH_LINES); \
+	  NM=$(ARM_NM) sh examples/tools/check_crash_log.sh $(FW_DIR)/$(b)/crash_log.elf $(FW_DIR)/$(b)/crash_log.qemu.log;) \
+	b=$(firstword $(FW_CRASH_BOARDS)); \
+	awk '!d && /^record:/ { sub(/ pc=0x[0-9a-f]+/, " pc=0x00000000"); d = 1 } { print }' \
+	  $(FW_DIR)/$$b/crash_log.qemu.log >$(FW_DIR)/$$b/crash_log.doctored.log; \
+	if NM=$(ARM_NM) sh examples/tools/check_crash_log.sh $(FW_DIR)/$$b/crash_log.elf \
+	     $(FW_DIR)/$$b/crash_log.doctored.log >$(FW_DIR)/$$b/crash_log.doctored.check; then \
+	  cat $(FW_DIR)/$$b/crash_log.doctored.check; \
+	  echo "qemu-crash-log: the checker accepted a log with a wrong pc"; exit 1; fi; \
+	echo "qemu-crash-log: ok: $(words $(FW_CRASH_BOARDS)) boards, 4 crashes each reported at the faulting instruction; the checker rejects a wrong pc:"; \
+	grep FAIL $(FW_DIR)/$$b/crash_log.doctored.check | sed 's/^/    /'
+
+# Everything that runs on QEMU.
+.PHONY: qemu-test
+qemu-test: qemu-boot-count qemu-crash-log
+	@echo "qemu-test: ok (boot counter on $(words $(FW_QEMU_BOARDS)) boards, crash log on $(words $(FW_CRASH_BOARDS)))"
+
+# The crash log for `make demo`: four runs on the host, then the firmware on
+# QEMU mps2-an385, printing what each boot saw.
+CRASH_DEMO_DIR := $(BUILD)/demo
+CRASH_DEMO_BOARD := mps2-an385
+
+.PHONY: demo-crash-log
+demo-crash-log: deps $(BUILD)/host/examples/crash_log/crash_log_host $(FW_DIR)/$(CRASH_DEMO_BOARD)/crash_log.elf
+	@mkdir -p $(CRASH_DEMO_DIR)
+	@echo "== crash log on the host: each run is a boot, RAM is $(CRASH_DEMO_DIR)/crash_log.ram;"
+	@echo "   a signal handler records the crash there, the next run reports it"
+	@sh examples/tools/demo_crash_log_host.sh $(BUILD)/host/examples/crash_log/crash_log_host \
+	    $(CRASH_DEMO_DIR)/crash_log.ram
+	@QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 30 -x '^boot [0-9]+$$' -f '^crash_log: FAIL' \
+	    -l $(CRASH_DEMO_DIR)/crash_log.qemu.log $(FW_QEMU_$(CRASH_DEMO_BOARD)) \
+	    $(FW_DIR)/$(CRASH_DEMO_BOARD)/crash_log.elf $(FW_CRASH_LINES) >$(CRASH_DEMO_DIR)/crash_log.qemu.out 2>&1 \
+	  || { cat $(CRASH_DEMO_DIR)/crash_log.qemu.out; exit 1; }
+	@echo "== crash log on QEMU $(CRASH_DEMO_BOARD) (Cortex-M3): real faults, a fault handler records them,"
+	@echo "   SYSRESETREQ, the next boot reports"
+	@sed 's/^/   /' $(CRASH_DEMO_DIR)/crash_log.qemu.log
+	@NM=$(ARM_NM) sh examples/tools/check_crash_log.sh $(FW_DIR)/$(CRASH_DEMO_BOARD)/crash_log.elf \
+	    $(CRASH_DEMO_DIR)/crash_log.qemu.log | sed 's/^/   /'
