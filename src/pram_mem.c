@@ -7,11 +7,13 @@ typedef union {
     uint8_t b[4];
 } word_t;
 
+#if PRAM_ENABLE_REGIONS
 static uintptr_t unit_addr(const pram_region_t *r, uint32_t unit)
 {
     uint32_t step = r->stride ? r->stride : r->width;
     return (uintptr_t)r->base + (uintptr_t)unit * step;
 }
+#endif
 
 int pram__locate(const pram_region_t *r, void *addr, uint32_t offset, uint32_t len, uintptr_t *pos)
 {
@@ -30,27 +32,40 @@ int pram__locate(const pram_region_t *r, void *addr, uint32_t offset, uint32_t l
         return PRAM_ERR_ALIGN;
     if (len > r->size || offset > r->size - len)
         return PRAM_ERR_RANGE;
+    if (r->width == 0) {
+        /* Ordinary memory: from here on a plain address, as for region NULL. */
+        *pos = (uintptr_t)r->base + offset;
+        return PRAM_OK;
+    }
+#if !PRAM_ENABLE_REGIONS
+    return PRAM_ERR_ACCESS;
+#else
     *pos = offset;
     return PRAM_OK;
+#endif
 }
+
+/* Ordinary memory: region NULL or width 0, and pos is already an address. */
+#if PRAM_ENABLE_REGIONS
+#  define ORDINARY(r) (!(r) || (r)->width == 0)
+#else
+#  define ORDINARY(r) ((void)(r), 1)
+#endif
 
 void *pram__direct(const pram_region_t *r, uintptr_t pos)
 {
-    if (!r)
-        return (void *)pos;
-    if (r->width == 0)
-        return (void *)((uintptr_t)r->base + pos);
-    return NULL;
+    return ORDINARY(r) ? (void *)pos : NULL;
 }
 
 uint32_t pram__load32(const pram_region_t *r, uintptr_t pos)
 {
+#if PRAM_ENABLE_REGIONS
     word_t u;
-    if (!r)
+#endif
+    if (ORDINARY(r))
         return PRAM_HW_LOAD32(pos);
+#if PRAM_ENABLE_REGIONS
     switch (r->width) {
-    case 0:
-        return PRAM_HW_LOAD32((uintptr_t)r->base + pos);
     case 4:
         return PRAM_HW_LOAD32(unit_addr(r, (uint32_t)(pos / 4u)));
     case 2:
@@ -64,6 +79,9 @@ uint32_t pram__load32(const pram_region_t *r, uintptr_t pos)
         u.b[3] = PRAM_HW_LOAD8(unit_addr(r, (uint32_t)pos + 3u));
         return u.w;
     }
+#else
+    return 0u;
+#endif
 }
 
 /* The one store primitive.  Every byte the library writes into persistent
@@ -76,13 +94,12 @@ void pram__store32(const pram_region_t *r, uintptr_t pos, uint32_t value)
     int cut = PRAM_STORE_HOOK(r, pos, pram__load32(r, pos), &value);
 #endif
     u.w = value;
-    if (!r) {
+    if (ORDINARY(r)) {
         PRAM_HW_STORE32(pos, u.w);
-    } else {
+    }
+#if PRAM_ENABLE_REGIONS
+    else {
         switch (r->width) {
-        case 0:
-            PRAM_HW_STORE32((uintptr_t)r->base + pos, u.w);
-            break;
         case 4:
             PRAM_HW_STORE32(unit_addr(r, (uint32_t)(pos / 4u)), u.w);
             break;
@@ -98,6 +115,7 @@ void pram__store32(const pram_region_t *r, uintptr_t pos, uint32_t value)
             break;
         }
     }
+#endif
 #ifdef PRAM_STORE_HOOK
     if (cut)
         PRAM_POWER_CUT();

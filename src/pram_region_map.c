@@ -128,9 +128,11 @@ static void format_region(const pram_region_map_t *m, uint32_t hash)
     pram_region_header_t hv;
     uint32_t i, n = (uint32_t)m->ncells + m->nbufs;
     span_t s;
+    uintptr_t pos;
     for (i = 0; i < n; i++) {
         (void)span_of(m, i, &s);
-        pram__zero(m->region, s.start, s.len);
+        if (pram__locate(m->region, NULL, s.start, s.len, &pos) == PRAM_OK)
+            pram__zero(m->region, pos, s.len);
     }
     hv.layout_hash = hash;
     hv.flags = 0u;

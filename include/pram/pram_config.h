@@ -45,6 +45,20 @@
 #  define PRAM_CRC_ALL_VARIANTS 0
 #endif
 
+/* ---- Features: turn off what you do not use, for size -------------------- */
+
+/* A/B (double-buffered) cells.  Buffers need them for their control block. */
+#ifndef PRAM_ENABLE_AB
+#  define PRAM_ENABLE_AB 1
+#endif
+
+/* Regions with a restricted access width (registers).  Off: only ordinary
+ * memory (addresses, or width-0 regions); a width-restricted region is
+ * refused with PRAM_ERR_ACCESS. */
+#ifndef PRAM_ENABLE_REGIONS
+#  define PRAM_ENABLE_REGIONS 1
+#endif
+
 /* ---- Containers --------------------------------------------------------- */
 
 #define PRAM_SINGLE 1 /* one slot: torn write reads invalid                */
