@@ -1,0 +1,1557 @@
+/* Typed cells: every operation in both commit modes, over many value types,
+ * storage places (.noinit, fixed address, regions of every access width) and
+ * the exact byte layout and store order of a commit.
+ *
+ * Expectations come from the cell spec (pram_cell.h, the commit order comment
+ * in src/pram_cell.c), checked with an oracle written here: a bitwise
+ * CRC-16/CCITT-FALSE and a slot validator/crafter that know nothing of the
+ * library's code. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "pram/pram.h"
+#include "regfile.h"
+#include "test_support.h"
+
+/* ---- Failure context ------------------------------------------------------ */
+
+static const char *g_ctx = "";
+
+#define CHECK(cond)                                                  \
+    do {                                                             \
+        if (!(cond))                                                 \
+            fail_msg("[%s] check failed: %s", g_ctx, #cond);         \
+    } while (0)
+#define CHECK_EQ(a, b)                                                                     \
+    do {                                                                                   \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                \
+        if (a_ != b_)                                                                      \
+            fail_msg("[%s] %s == %lld, expected %s == %lld", g_ctx, #a, a_, #b, b_);       \
+    } while (0)
+#define CHECK_MEM(a, b, n)                                                  \
+    do {                                                                    \
+        if (memcmp((a), (b), (n)) != 0)                                     \
+            fail_msg("[%s] memory differs: %s vs %s (%d bytes)", g_ctx, #a, #b, (int)(n)); \
+    } while (0)
+
+/* ---- Independent oracle ----------------------------------------------------- */
+
+#define MAGIC 0xE424D8F0u /* PRAM_MAGIC_CELL, as documented */
+
+/* CRC-16/CCITT-FALSE, bit by bit: poly 0x1021, init 0xFFFF, no reflection. */
+static uint16_t ref_crc16(uint16_t crc, const void *data, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)data;
+    while (len--) {
+        int k;
+        crc = (uint16_t)(crc ^ (uint16_t)((unsigned)*p++ << 8));
+        for (k = 0; k < 8; k++)
+            crc = (crc & 0x8000u) ? (uint16_t)((crc << 1) ^ 0x1021u) : (uint16_t)(crc << 1);
+    }
+    return crc;
+}
+
+/* CRC of a seal: layout as 4 LE bytes, seq as 2 LE bytes, then the value. */
+static uint16_t ref_seal_crc(uint32_t layout, uint16_t seq, const void *value, size_t size)
+{
+    uint8_t h[6];
+    h[0] = (uint8_t)layout;
+    h[1] = (uint8_t)(layout >> 8);
+    h[2] = (uint8_t)(layout >> 16);
+    h[3] = (uint8_t)(layout >> 24);
+    h[4] = (uint8_t)seq;
+    h[5] = (uint8_t)(seq >> 8);
+    return ref_crc16(ref_crc16(0xFFFFu, h, 6), value, size);
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+static void wr32(uint8_t *p, uint32_t w)
+{
+    memcpy(p, &w, 4);
+}
+
+static uint32_t ref_layout(size_t size, uint16_t schema)
+{
+    return (uint32_t)size | ((uint32_t)schema << 16);
+}
+
+/* 1 if the slot image at s is a committed value of (size, schema). */
+static int ref_valid(const uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t *seq)
+{
+    uint32_t layout = ref_layout(size, schema), seal;
+    if (rd32(s) != MAGIC || rd32(s + 4) != layout)
+        return 0;
+    seal = rd32(s + 8);
+    if ((uint16_t)(seal >> 16) != ref_seal_crc(layout, (uint16_t)seal, s + vo, size))
+        return 0;
+    if (seq)
+        *seq = (uint16_t)seal;
+    return 1;
+}
+
+/* Writes a committed slot image by hand. */
+static void ref_craft(uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t seq,
+                      const void *value)
+{
+    uint32_t layout = ref_layout(size, schema);
+    memcpy(s + vo, value, size);
+    wr32(s, MAGIC);
+    wr32(s + 4, layout);
+    wr32(s + 8, (uint32_t)seq | ((uint32_t)ref_seal_crc(layout, seq, value, size) << 16));
+}
+
+/* ---- Power cut helper -------------------------------------------------------- */
+
+typedef void (*op_fn)(void *ctx);
+
+/* Runs fn(ctx) with power cut right after its n-th store (0: never), that
+ * store torn by `tear`.  Returns 1 if power was cut. */
+static int run_cut(op_fn fn, void *ctx, uint64_t n, unsigned tear)
+{
+    jmp_buf boot;
+    pram_test_boot = &boot;
+    pram_test_tear = tear;
+    if (setjmp(boot) != 0) {
+        pram_test_boot = NULL;
+        pram_test_tear = 0;
+        return 1;
+    }
+    pram_test_cut_at = n ? pram_test_stores + n : 0;
+    fn(ctx);
+    pram_test_cut_at = 0;
+    pram_test_boot = NULL;
+    pram_test_tear = 0;
+    return 0;
+}
+
+/* ---- Value types and cells ---------------------------------------------------- */
+
+typedef struct { uint8_t x; } u8s_t;
+typedef struct { char c[1]; } odd1_t;
+typedef struct { char c[3]; } odd3_t;
+typedef struct { char c[5]; } odd5_t;
+typedef struct { char c[7]; } odd7_t;
+typedef struct { char c[13]; } odd13_t;
+typedef struct { char c[255]; } odd255_t;
+typedef struct { uint8_t tag; uint64_t u; double d; } al8_t;
+typedef struct { uint32_t n; uint8_t b[3996]; } big_t;
+
+/* Alignment of T, in C99. */
+#define ALIGN_OF(T) offsetof(struct { char c_; T t_; }, t_)
+
+#define CELL_PAIR(n, T, schema)                       \
+    PRAM_CELL_DECLARE(n##_s, T);                      \
+    PRAM_CELL_DEFINE(n##_s, schema, PRAM_SINGLE);     \
+    PRAM_CELL_DECLARE(n##_ab, T);                     \
+    PRAM_CELL_DEFINE(n##_ab, schema, PRAM_AB)
+
+CELL_PAIR(c_u8, u8s_t, 1);
+CELL_PAIR(c_o1, odd1_t, 0x0102);
+CELL_PAIR(c_o3, odd3_t, 3);
+CELL_PAIR(c_o5, odd5_t, 0x7FFF);
+CELL_PAIR(c_o7, odd7_t, 5);
+CELL_PAIR(c_o13, odd13_t, 0xFFFF);
+CELL_PAIR(c_o255, odd255_t, 7);
+CELL_PAIR(c_al8, al8_t, 0x8001);
+CELL_PAIR(c_big, big_t, 9);
+
+typedef struct {
+    const char *name;
+    const pram_cell_t *cell;
+    size_t size;   /* sizeof(value)                            */
+    size_t vo;     /* expected value offset in a slot          */
+    size_t ss;     /* expected slot size                       */
+    size_t vo_decl; /* offsetof(name_slot_t, value)            */
+    size_t ss_decl; /* sizeof(name_slot_t)                     */
+    uint16_t schema;
+    unsigned mode;
+} tcase_t;
+
+/* vo/ss: what the spec implies on this ABI (12-byte header, value at its
+ * natural alignment, slot padded to the slot struct's alignment). */
+#define TC_PAIR(n, T, schema, vo, ss)                                                       \
+    {#n "_s", &n##_s, sizeof(T), vo, ss, offsetof(n##_s_slot_t, value), sizeof(n##_s_slot_t), \
+     schema, PRAM_SINGLE},                                                                  \
+    {#n "_ab", &n##_ab, sizeof(T), vo, ss, offsetof(n##_ab_slot_t, value),                  \
+     sizeof(n##_ab_slot_t), schema, PRAM_AB}
+
+static const tcase_t cases[] = {
+    TC_PAIR(c_u8, u8s_t, 1, 12, 16),
+    TC_PAIR(c_o1, odd1_t, 0x0102, 12, 16),
+    TC_PAIR(c_o3, odd3_t, 3, 12, 16),
+    TC_PAIR(c_o5, odd5_t, 0x7FFF, 12, 20),
+    TC_PAIR(c_o7, odd7_t, 5, 12, 20),
+    TC_PAIR(c_o13, odd13_t, 0xFFFF, 12, 28),
+    TC_PAIR(c_o255, odd255_t, 7, 12, 268),
+    TC_PAIR(c_al8, al8_t, 0x8001, 16, 40),
+    TC_PAIR(c_big, big_t, 9, 12, 4012),
+};
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
+
+static uint8_t *mem_of(const tcase_t *k)
+{
+    return (uint8_t *)k->cell->addr;
+}
+
+static size_t nslots(const tcase_t *k)
+{
+    return k->mode == PRAM_AB ? 2u : 1u;
+}
+
+static size_t words(size_t size)
+{
+    return (size + 3u) / 4u;
+}
+
+/* Stores of a set (pram_cell.c, commit order): magic<-0, W value words,
+ * layout, seal, magic<-MAGIC (store W+4, the commit point); A/B then retires
+ * the other slot (magic<-0, store W+5) whatever the prior state. */
+static size_t commit_store(const tcase_t *k)
+{
+    return words(k->size) + 4u;
+}
+
+static size_t set_stores(const tcase_t *k)
+{
+    return commit_store(k) + (k->mode == PRAM_AB ? 1u : 0u);
+}
+
+/* How many slots hold the magic word (committed headers of any layout). */
+static int count_magic(const tcase_t *k)
+{
+    int n = rd32(mem_of(k)) == MAGIC;
+    if (k->mode == PRAM_AB)
+        n += rd32(mem_of(k) + k->ss) == MAGIC;
+    return n;
+}
+
+/* Value with first byte `tag` (so small values still differ), rest random. */
+static void mkval(uint8_t *v, size_t size, uint64_t seed, uint8_t tag)
+{
+    uint64_t s = seed * 0x9E3779B97F4A7C15ull + tag;
+    test_fill_random(v, size, &s);
+    v[0] = tag;
+}
+
+static uint8_t va[4096], vb[4096], vc[4096], vd[4096], obuf[4096], sentinel[4096];
+static uint8_t before[2 * 4096 + 64], expect_img[2 * 4096 + 64], care[2 * 4096 + 64];
+
+/* get must fail with `rc` and leave obuf untouched. */
+static void check_get_fails(const pram_cell_t *c, size_t size, int rc)
+{
+    memset(obuf, 0x5A, size + 1);
+    memset(sentinel, 0x5A, size + 1);
+    CHECK_EQ(pram_cell_get(c, obuf, size), rc);
+    CHECK_MEM(obuf, sentinel, size + 1);
+}
+
+/* get must return exactly v (and write nothing beyond it). */
+static void check_get(const pram_cell_t *c, size_t size, const uint8_t *v)
+{
+    memset(obuf, 0x5A, size + 1);
+    CHECK_EQ(pram_cell_get(c, obuf, size), PRAM_OK);
+    CHECK_MEM(obuf, v, size);
+    CHECK_EQ(obuf[size], 0x5A);
+}
+
+/* ---- Tests -------------------------------------------------------------------- */
+
+static void test_oracle_self_check(void **state)
+{
+    (void)state;
+    g_ctx = "oracle";
+    /* The catalogue check value of CRC-16/CCITT-FALSE. */
+    CHECK_EQ(ref_crc16(0xFFFFu, "123456789", 9), 0x29B1);
+    CHECK_EQ(ref_crc16(ref_crc16(0xFFFFu, "1234", 4), "56789", 5), 0x29B1);
+    CHECK_EQ(PRAM_MAGIC_CELL, MAGIC);
+}
+
+static void test_geometry(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < NCASES; i++) {
+        const tcase_t *k = &cases[i];
+        g_ctx = k->name;
+        CHECK_EQ(k->cell->size, k->size);
+        CHECK_EQ(k->cell->schema, k->schema);
+        CHECK_EQ(k->cell->mode, k->mode);
+        CHECK_EQ(k->cell->value_offset, k->vo);
+        CHECK_EQ(k->cell->value_offset, k->vo_decl);
+        CHECK_EQ(k->cell->slot_size, k->ss);
+        CHECK_EQ(k->cell->slot_size, k->ss_decl);
+        CHECK(k->cell->region == NULL);
+        CHECK(((uintptr_t)k->cell->addr & 3u) == 0);
+        CHECK_EQ(pram_cell_storage_size(k->cell), k->ss * nslots(k));
+    }
+    /* The odd sizes really are odd. */
+    CHECK_EQ(sizeof(odd1_t), 1);
+    CHECK_EQ(sizeof(odd3_t), 3);
+    CHECK_EQ(sizeof(odd5_t), 5);
+    CHECK_EQ(sizeof(odd7_t), 7);
+    CHECK_EQ(sizeof(odd13_t), 13);
+    CHECK_EQ(sizeof(odd255_t), 255);
+    CHECK_EQ(sizeof(u8s_t), 1);
+    CHECK(sizeof(big_t) >= 3900 && sizeof(big_t) <= PRAM_CELL_MAX_SIZE);
+    /* PRAM_CELL_SIZE is the storage a cell takes. */
+    g_ctx = "PRAM_CELL_SIZE";
+    CHECK_EQ(PRAM_CELL_SIZE(c_o13_s, PRAM_SINGLE), 28);
+    CHECK_EQ(PRAM_CELL_SIZE(c_o13_ab, PRAM_AB), 56);
+    CHECK_EQ(PRAM_CELL_SIZE(c_al8_ab, PRAM_AB), 80);
+    CHECK_EQ(PRAM_CELL_SIZE(c_big_ab, PRAM_AB), pram_cell_storage_size(&c_big_ab));
+    CHECK_EQ(PRAM_SLOTS(PRAM_SINGLE), 1);
+    CHECK_EQ(PRAM_SLOTS(PRAM_AB), 2);
+    CHECK_EQ(pram_cell_storage_size(NULL), 0);
+}
+
+/* Zeroed storage: nothing valid, reads store nothing. */
+static void test_fresh_storage_invalid(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < NCASES; i++) {
+        const tcase_t *k = &cases[i];
+        uint64_t s0;
+        g_ctx = k->name;
+        memset(mem_of(k), 0, k->ss * nslots(k));
+        s0 = pram_test_stores;
+        CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_INVALID);
+        CHECK_EQ(pram_cell_is_valid(k->cell), 0);
+        check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
+        CHECK_EQ(pram_test_stores, s0);
+    }
+}
+
+/* Checks the byte layout of a committed slot against the oracle. */
+static void check_slot(const tcase_t *k, unsigned slot, const uint8_t *v, uint16_t *seq)
+{
+    const uint8_t *s = mem_of(k) + slot * k->ss;
+    uint32_t layout = ref_layout(k->size, k->schema);
+    uint32_t seal = rd32(s + 8);
+    CHECK_EQ(rd32(s), MAGIC);
+    CHECK_EQ(rd32(s + 4), layout);
+    CHECK_EQ(rd32(s + 4) & 0xFFFFu, k->size);
+    CHECK_EQ(rd32(s + 4) >> 16, k->schema);
+    CHECK_EQ(seal >> 16, ref_seal_crc(layout, (uint16_t)seal, v, k->size));
+    CHECK_MEM(s + k->vo, v, k->size);
+    if (seq)
+        *seq = (uint16_t)seal;
+}
+
+/* The slot (0/1) the oracle says holds the newest value; -1 if none. */
+static int ref_newest(const tcase_t *k, uint16_t *seq_out)
+{
+    uint16_t s0 = 0, s1 = 0;
+    int ok0 = ref_valid(mem_of(k), k->vo, k->size, k->schema, &s0);
+    int ok1 = k->mode == PRAM_AB && ref_valid(mem_of(k) + k->ss, k->vo, k->size, k->schema, &s1);
+    int pick = -1;
+    if (ok0 && ok1)
+        pick = (uint16_t)(s1 - s0) != 0 && (uint16_t)(s1 - s0) < 0x8000u ? 1 : 0;
+    else if (ok0)
+        pick = 0;
+    else if (ok1)
+        pick = 1;
+    if (seq_out)
+        *seq_out = pick == 1 ? s1 : s0;
+    return pick;
+}
+
+/* Slots valid per the oracle. */
+static int count_valid(const tcase_t *k)
+{
+    int n = ref_valid(mem_of(k), k->vo, k->size, k->schema, NULL);
+    if (k->mode == PRAM_AB)
+        n += ref_valid(mem_of(k) + k->ss, k->vo, k->size, k->schema, NULL);
+    return n;
+}
+
+/* A/B at rest: exactly one slot holds the magic, and it is the one the
+ * oracle reads; the other slot's magic is 0 (retired). */
+static void check_one_at_rest(const tcase_t *k, unsigned slot)
+{
+    CHECK_EQ(count_magic(k), 1);
+    CHECK_EQ(count_valid(k), 1);
+    CHECK_EQ(ref_newest(k, NULL), (int)slot);
+    CHECK_EQ(rd32(mem_of(k) + (slot ^ 1u) * k->ss), 0);
+}
+
+static void test_set_get_layout(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < NCASES; i++) {
+        const tcase_t *k = &cases[i];
+        const pram_cell_t *c = k->cell;
+        size_t len = k->ss * nslots(k), j;
+        uint64_t s0;
+        uint16_t seq1, seq2, seq3;
+        g_ctx = k->name;
+        /* Not zeros: every store, the retire of a never-used slot
+         * included, then changes a visible word. */
+        memset(mem_of(k), 0xA5, len);
+        mkval(va, k->size, i, 0x11);
+        mkval(vb, k->size, i, 0x22);
+        mkval(vc, k->size, i, 0x33);
+
+        /* First set: magic<-0, value words, layout, seal, magic; A/B: slot 0
+         * with seq 1 (nothing valid), then slot 1's magic<-0. */
+        s0 = pram_test_stores;
+        CHECK_EQ(pram_cell_set(c, va, k->size), PRAM_OK);
+        CHECK_EQ(pram_test_stores - s0, set_stores(k));
+        CHECK_EQ(pram_cell_status(c), PRAM_OK);
+        CHECK_EQ(pram_cell_is_valid(c), 1);
+        check_get(c, k->size, va);
+        check_slot(k, 0, va, &seq1);
+        if (k->mode == PRAM_AB) {
+            CHECK_EQ(seq1, 1);
+            check_one_at_rest(k, 0);
+            /* The retire clears the magic word only. */
+            for (j = 4; j < k->ss; j++)
+                CHECK_EQ(mem_of(k)[k->ss + j], 0xA5);
+        }
+
+        /* Second set: A/B goes to the other slot with seq+1, then retires
+         * the slot that held va (its magic only: the rest stays as it was). */
+        memcpy(before, mem_of(k), len);
+        s0 = pram_test_stores;
+        CHECK_EQ(pram_cell_set(c, vb, k->size), PRAM_OK);
+        CHECK_EQ(pram_test_stores - s0, set_stores(k));
+        check_get(c, k->size, vb);
+        if (k->mode == PRAM_SINGLE) {
+            check_slot(k, 0, vb, NULL);
+        } else {
+            check_slot(k, 1, vb, &seq2);
+            CHECK_EQ(seq2, (uint16_t)(seq1 + 1u));
+            check_one_at_rest(k, 1);
+            CHECK_MEM(mem_of(k) + 4, before + 4, k->ss - 4);
+            /* Third set: back to the first slot; slot 1 retired. */
+            memcpy(before, mem_of(k), len);
+            s0 = pram_test_stores;
+            CHECK_EQ(pram_cell_set(c, vc, k->size), PRAM_OK);
+            CHECK_EQ(pram_test_stores - s0, set_stores(k));
+            check_get(c, k->size, vc);
+            check_slot(k, 0, vc, &seq3);
+            CHECK_EQ(seq3, (uint16_t)(seq1 + 2u));
+            check_one_at_rest(k, 0);
+            CHECK_MEM(mem_of(k) + k->ss + 4, before + k->ss + 4, k->ss - 4);
+        }
+        CHECK_EQ(pram_cell_status(c), PRAM_OK);
+
+        /* Readers never store. */
+        s0 = pram_test_stores;
+        (void)pram_cell_status(c);
+        (void)pram_cell_is_valid(c);
+        (void)pram_cell_get(c, obuf, k->size);
+        CHECK_EQ(pram_test_stores, s0);
+
+        /* Same value again: still committed, still readable. */
+        memcpy(va, obuf, k->size);
+        CHECK_EQ(pram_cell_set(c, va, k->size), PRAM_OK);
+        check_get(c, k->size, va);
+        if (k->mode == PRAM_AB)
+            check_one_at_rest(k, 1);
+    }
+}
+
+static void test_invalidate(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < NCASES; i++) {
+        const tcase_t *k = &cases[i];
+        const pram_cell_t *c = k->cell;
+        uint64_t s0;
+        g_ctx = k->name;
+        memset(mem_of(k), 0, k->ss * nslots(k));
+        mkval(va, k->size, i + 100, 0x41);
+        mkval(vb, k->size, i + 100, 0x42);
+        CHECK_EQ(pram_cell_set(c, va, k->size), PRAM_OK);
+        CHECK_EQ(pram_cell_set(c, vb, k->size), PRAM_OK);
+        s0 = pram_test_stores;
+        CHECK_EQ(pram_cell_invalidate(c), PRAM_OK);
+        CHECK_EQ(pram_test_stores - s0, nslots(k));
+        CHECK_EQ(pram_cell_status(c), PRAM_ERR_INVALID);
+        CHECK_EQ(pram_cell_is_valid(c), 0);
+        check_get_fails(c, k->size, PRAM_ERR_INVALID);
+        /* Every slot's magic is cleared: no older value can come back. */
+        CHECK_EQ(rd32(mem_of(k)), 0);
+        if (k->mode == PRAM_AB)
+            CHECK_EQ(rd32(mem_of(k) + k->ss), 0);
+        /* Invalidating an invalid cell is harmless. */
+        CHECK_EQ(pram_cell_invalidate(c), PRAM_OK);
+        CHECK_EQ(pram_cell_status(c), PRAM_ERR_INVALID);
+        /* And set works again. */
+        CHECK_EQ(pram_cell_set(c, va, k->size), PRAM_OK);
+        check_get(c, k->size, va);
+        CHECK_EQ(pram_cell_set(c, vb, k->size), PRAM_OK);
+        check_get(c, k->size, vb);
+    }
+}
+
+/* Argument errors: nothing read, nothing stored, obuf untouched. */
+static void test_argument_errors(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < NCASES; i++) {
+        const tcase_t *k = &cases[i];
+        const pram_cell_t *c = k->cell;
+        size_t len = k->ss * nslots(k);
+        uint64_t s0;
+        g_ctx = k->name;
+        memset(mem_of(k), 0, len);
+        mkval(va, k->size, i + 200, 0x51);
+        mkval(vb, k->size, i + 200, 0x52);
+        CHECK_EQ(pram_cell_set(c, va, k->size), PRAM_OK);
+        memcpy(before, mem_of(k), len);
+        s0 = pram_test_stores;
+        check_get_fails(c, k->size + 1, PRAM_ERR_SIZE);
+        if (k->size > 1)
+            check_get_fails(c, k->size - 1, PRAM_ERR_SIZE);
+        check_get_fails(NULL, k->size, PRAM_ERR_NULL);
+        CHECK_EQ(pram_cell_get(c, NULL, k->size), PRAM_ERR_NULL);
+        CHECK_EQ(pram_cell_set(c, vb, k->size + 1), PRAM_ERR_SIZE);
+        CHECK_EQ(pram_cell_set(c, vb, k->size - 1), PRAM_ERR_SIZE);
+        CHECK_EQ(pram_cell_set(c, NULL, k->size), PRAM_ERR_NULL);
+        CHECK_EQ(pram_cell_set(NULL, vb, k->size), PRAM_ERR_NULL);
+        CHECK_EQ(pram_cell_status(NULL), PRAM_ERR_NULL);
+        CHECK_EQ(pram_cell_is_valid(NULL), 0);
+        CHECK_EQ(pram_cell_invalidate(NULL), PRAM_ERR_NULL);
+        CHECK_EQ(pram_test_stores, s0);
+        CHECK_MEM(mem_of(k), before, len);
+        check_get(c, k->size, va);
+    }
+}
+
+/* Malformed run-time descriptors are refused before touching memory. */
+static void test_bad_descriptors(void **state)
+{
+    static union { uint32_t w[32]; uint8_t b[128]; } m;
+    pram_cell_t d;
+    const pram_cell_t good = PRAM_CELL_INIT_AT(c_o13_ab, 1, PRAM_AB, &m);
+    (void)state;
+    g_ctx = "descriptors";
+    memset(&m, 0x77, sizeof m);
+    memcpy(va, "0123456789abc", 13);
+    d = good;
+    CHECK_EQ(pram_cell_set(&d, va, 13), PRAM_OK);
+    memcpy(before, &m, sizeof m);
+    d = good, d.addr = m.b + 2;
+    CHECK_EQ(pram_cell_set(&d, va, 13), PRAM_ERR_ALIGN);
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_ALIGN);
+    d = good, d.addr = NULL;
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_DESC);
+    d = good, d.mode = 3;
+    CHECK_EQ(pram_cell_invalidate(&d), PRAM_ERR_DESC);
+    d = good, d.value_offset = 8;
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_DESC);
+    d = good, d.slot_size = 26;
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_DESC);
+    d = good, d.slot_size = 24; /* value would not fit */
+    CHECK_EQ(pram_cell_invalidate(&d), PRAM_ERR_DESC);
+    CHECK_MEM(&m, before, sizeof m);
+    d = good;
+    check_get(&d, 13, va);
+}
+
+/* A/B: a slot with seq 0xFFFF, then set: the new seq 0 must win.  Both-valid
+ * states (a reset between a commit and its retire) are crafted by hand. */
+static void test_ab_seq_wraparound(void **state)
+{
+    const tcase_t *k = NULL;
+    uint8_t *m;
+    size_t i;
+    uint16_t sq;
+    uint64_t rs = 12345;
+    (void)state;
+    for (i = 0; i < NCASES; i++)
+        if (cases[i].cell == &c_o13_ab)
+            k = &cases[i];
+    assert_non_null(k);
+    m = mem_of(k);
+    g_ctx = "wraparound";
+    mkval(va, 13, 1, 0xA1);
+    mkval(vb, 13, 1, 0xB2);
+    mkval(vc, 13, 1, 0xC3);
+
+    /* Slot 0 at 0xFFFF, slot 1 garbage. */
+    memset(m, 0xEE, 2 * k->ss);
+    ref_craft(m, k->vo, 13, k->schema, 0xFFFFu, va);
+    check_get(k->cell, 13, va);
+    memcpy(before, m, 2 * k->ss);
+    CHECK_EQ(pram_cell_set(k->cell, vb, 13), PRAM_OK);
+    check_slot(k, 1, vb, &sq);
+    CHECK_EQ(sq, 0x0000u);
+    /* Slot 0 retired: magic cleared, nothing else touched. */
+    check_one_at_rest(k, 1);
+    CHECK_MEM(m + 4, before + 4, k->ss - 4);
+    check_get(k->cell, 13, vb);
+    CHECK_EQ(pram_cell_set(k->cell, vc, 13), PRAM_OK);
+    check_slot(k, 0, vc, &sq);
+    CHECK_EQ(sq, 0x0001u);
+    check_one_at_rest(k, 0);
+    check_get(k->cell, 13, vc);
+
+    /* Same from slot 1. */
+    memset(m, 0, 2 * k->ss);
+    ref_craft(m + k->ss, k->vo, 13, k->schema, 0xFFFFu, va);
+    CHECK_EQ(pram_cell_set(k->cell, vb, 13), PRAM_OK);
+    check_slot(k, 0, vb, &sq);
+    CHECK_EQ(sq, 0x0000u);
+    check_one_at_rest(k, 0);
+    check_get(k->cell, 13, vb);
+
+    /* Both valid (as a reset between commit and retire leaves them), every
+     * unambiguous distance: the newer one wins, whichever slot it is in,
+     * across the wrap. */
+    {
+        static const uint16_t fixed[][2] = {
+            /* {older, newer}; `where` alternates the slot holding newer. */
+            {0xFFFFu, 0x0000u}, {0xFFFEu, 0xFFFFu}, {0x7FFFu, 0x8000u}, {0x8000u, 0x8001u},
+            {0xFFF0u, 0x0005u}, {0x0001u, 0x8000u}, {0x8001u, 0x0000u}, {0x0000u, 0x7FFFu},
+        };
+        for (i = 0; i < sizeof fixed / sizeof fixed[0] + 2000; i++) {
+            uint16_t older, newer;
+            unsigned where = (unsigned)(i & 1u);
+            if (i < sizeof fixed / sizeof fixed[0]) {
+                older = fixed[i][0], newer = fixed[i][1];
+            } else {
+                uint64_t r = test_rand(&rs);
+                older = (uint16_t)r;
+                newer = (uint16_t)(older + 1u + (uint16_t)((r >> 16) % 0x7FFFu)); /* 1..0x7FFF ahead */
+            }
+            memset(m, 0, 2 * k->ss);
+            ref_craft(m + (where ^ 1u) * k->ss, k->vo, 13, k->schema, older, va);
+            ref_craft(m + where * k->ss, k->vo, 13, k->schema, newer, vb);
+            check_get(k->cell, 13, vb);
+            CHECK_EQ(pram_cell_status(k->cell), PRAM_OK);
+            /* The next set goes over the older slot with newer+1 and wins;
+             * it then retires the slot of the previous newest. */
+            CHECK_EQ(pram_cell_set(k->cell, vc, 13), PRAM_OK);
+            check_slot(k, where ^ 1u, vc, &sq);
+            CHECK_EQ(sq, (uint16_t)(newer + 1u));
+            check_one_at_rest(k, where ^ 1u);
+            check_get(k->cell, 13, vc);
+        }
+    }
+}
+
+/* A/B: both slots valid (crafted) with equal or half-range-apart
+ * (ambiguous) sequences, or a garbage slot next to a valid one.  Either
+ * committed value may be read when ambiguous, never anything else, and the
+ * oracle's pick when not; the next set goes over the slot *not* read, with
+ * that slot's seq + 1, retires the one read, and wins; the sets after too. */
+static void test_ab_ambiguous_and_garbage_seq(void **state)
+{
+    const tcase_t *k = NULL;
+    uint8_t *m;
+    size_t i;
+    uint64_t rs = 999;
+    uint16_t sq;
+    (void)state;
+    for (i = 0; i < NCASES; i++)
+        if (cases[i].cell == &c_o7_ab)
+            k = &cases[i];
+    assert_non_null(k);
+    m = mem_of(k);
+    g_ctx = "ambiguous seq";
+    mkval(va, 7, 2, 0xA1);
+    mkval(vb, 7, 2, 0xB2);
+    mkval(vc, 7, 2, 0xC3);
+    mkval(vd, 7, 2, 0xD4);
+    for (i = 0; i < 3000; i++) {
+        uint64_t r = test_rand(&rs);
+        uint16_t s0 = (uint16_t)r, s1, d;
+        unsigned got;
+        switch (i % 3) {
+        case 0: s1 = s0; break;
+        case 1: s1 = (uint16_t)(s0 + 0x8000u); break;
+        default: s1 = (uint16_t)(r >> 16); break;
+        }
+        d = (uint16_t)(s1 - s0);
+        memset(m, 0, 2 * k->ss);
+        ref_craft(m, k->vo, 7, k->schema, s0, va);
+        ref_craft(m + k->ss, k->vo, 7, k->schema, s1, vb);
+        memset(obuf, 0x5A, 8);
+        CHECK_EQ(pram_cell_get(k->cell, obuf, 7), PRAM_OK);
+        CHECK(memcmp(obuf, va, 7) == 0 || memcmp(obuf, vb, 7) == 0);
+        CHECK_EQ(obuf[7], 0x5A);
+        got = memcmp(obuf, va, 7) == 0 ? 0u : 1u;
+        if (d != 0u && d != 0x8000u)
+            CHECK_EQ(got, (unsigned)ref_newest(k, NULL));
+        CHECK_EQ(pram_cell_status(k->cell), PRAM_OK);
+        CHECK_EQ(pram_cell_set(k->cell, vc, 7), PRAM_OK);
+        check_get(k->cell, 7, vc);
+        check_slot(k, got ^ 1u, vc, &sq);
+        CHECK_EQ(sq, (uint16_t)((got ? s1 : s0) + 1u));
+        check_one_at_rest(k, got ^ 1u);
+        CHECK_EQ(pram_cell_set(k->cell, vd, 7), PRAM_OK);
+        check_get(k->cell, 7, vd);
+        check_slot(k, got, vd, &sq);
+        CHECK_EQ(sq, (uint16_t)((got ? s1 : s0) + 2u));
+        check_one_at_rest(k, got);
+        /* Neither of the crafted values is still readable as the newest. */
+        CHECK_EQ(pram_cell_set(k->cell, vc, 7), PRAM_OK);
+        check_get(k->cell, 7, vc);
+        check_one_at_rest(k, got ^ 1u);
+    }
+    /* One valid slot, the other random garbage with a random seq. */
+    for (i = 0; i < 2000; i++) {
+        unsigned where = (unsigned)(i & 1u);
+        uint16_t s = (uint16_t)test_rand(&rs);
+        test_fill_random(m, 2 * k->ss, &rs);
+        ref_craft(m + where * k->ss, k->vo, 7, k->schema, s, va);
+        check_get(k->cell, 7, va);
+        memcpy(before, m, 2 * k->ss);
+        CHECK_EQ(pram_cell_set(k->cell, vb, 7), PRAM_OK);
+        check_get(k->cell, 7, vb);
+        check_slot(k, where ^ 1u, vb, &sq);
+        CHECK_EQ(sq, (uint16_t)(s + 1u));
+        check_one_at_rest(k, where ^ 1u);
+        CHECK_MEM(m + where * k->ss + 4, before + where * k->ss + 4, k->ss - 4);
+    }
+}
+
+/* A/B: a slot from another layout next to a valid one. */
+static void test_ab_mixed_layouts(void **state)
+{
+    const tcase_t *k = NULL;
+    uint8_t *m;
+    size_t i;
+    (void)state;
+    for (i = 0; i < NCASES; i++)
+        if (cases[i].cell == &c_o13_ab)
+            k = &cases[i];
+    assert_non_null(k);
+    m = mem_of(k);
+    g_ctx = "mixed layouts";
+    mkval(va, 13, 3, 0xA1);
+    mkval(vb, 13, 3, 0xB2);
+    for (i = 0; i < 2; i++) {
+        unsigned where = (unsigned)i;
+        /* Other slot: committed by schema-1 firmware (newer seq, even). */
+        memset(m, 0, 2 * k->ss);
+        ref_craft(m + where * k->ss, k->vo, 13, k->schema, 10, va);
+        ref_craft(m + (where ^ 1u) * k->ss, k->vo, 13, 1, 11, vb);
+        CHECK_EQ(pram_cell_status(k->cell), PRAM_OK);
+        check_get(k->cell, 13, va);
+        /* Other slot: another size. */
+        ref_craft(m + (where ^ 1u) * k->ss, k->vo, 12, k->schema, 11, vb);
+        check_get(k->cell, 13, va);
+        /* Our slot's CRC broken: only the foreign layout left -> LAYOUT. */
+        m[where * k->ss + k->vo] ^= 1u;
+        CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_LAYOUT);
+        check_get_fails(k->cell, 13, PRAM_ERR_LAYOUT);
+        /* Foreign layout + zeroed slot -> LAYOUT; both foreign -> LAYOUT. */
+        memset(m + where * k->ss, 0, k->ss);
+        CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_LAYOUT);
+        ref_craft(m + where * k->ss, k->vo, 13, 2, 3, va);
+        CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_LAYOUT);
+        CHECK_EQ(pram_cell_is_valid(k->cell), 0);
+        /* Foreign layout but magic wrong -> INVALID. */
+        memset(m, 0, 2 * k->ss);
+        ref_craft(m + where * k->ss, k->vo, 13, 2, 3, va);
+        m[where * k->ss] ^= 0x10u;
+        CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_INVALID);
+        /* Right layout, wrong CRC in both -> INVALID. */
+        memset(m, 0, 2 * k->ss);
+        ref_craft(m, k->vo, 13, k->schema, 1, va);
+        ref_craft(m + k->ss, k->vo, 13, k->schema, 2, vb);
+        m[8 + 2] ^= 0x01u;
+        m[k->ss + 8 + 3] ^= 0x80u;
+        CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_INVALID);
+        check_get_fails(k->cell, 13, PRAM_ERR_INVALID);
+    }
+}
+
+/* ---- Store order of a set, by cutting power after each store ----------------- */
+
+typedef struct {
+    const pram_cell_t *cell;
+    const void *value;
+    size_t size;
+    int rc;
+} set_ctx_t;
+
+static void do_set(void *p)
+{
+    set_ctx_t *x = (set_ctx_t *)p;
+    x->rc = pram_cell_set(x->cell, x->value, x->size);
+}
+
+static void do_invalidate(void *p)
+{
+    set_ctx_t *x = (set_ctx_t *)p;
+    x->rc = pram_cell_invalidate(x->cell);
+}
+
+/* Expected storage after the first n stores of a set that writes slot t
+ * with value v: magic<-0, value words, layout, seal (checked separately:
+ * seq `seq`, or any seq if seq < 0), magic<-MAGIC, and for A/B the retire
+ * (the other slot's magic<-0).  Compares the storage. */
+static void check_after_n(const tcase_t *k, unsigned t, const uint8_t *v, long seq, size_t n)
+{
+    size_t len = k->ss * nslots(k), w = words(k->size), step, b;
+    uint8_t *slot_exp = expect_img + t * k->ss;
+    uint8_t *m = mem_of(k);
+    int seal_written = 0;
+    memcpy(expect_img, before, len);
+    memset(care, 1, len);
+    for (step = 1; step <= n; step++) {
+        if (step == 1) {
+            wr32(slot_exp, 0);
+        } else if (step <= 1 + w) {
+            size_t word = step - 2;
+            for (b = 0; b < 4; b++) {
+                size_t pos = word * 4 + b;
+                if (pos < k->size)
+                    slot_exp[k->vo + pos] = v[pos];
+                else
+                    care[t * k->ss + k->vo + pos] = 0; /* padding: unspecified */
+            }
+        } else if (step == 2 + w) {
+            wr32(slot_exp + 4, ref_layout(k->size, k->schema));
+        } else if (step == 3 + w) {
+            memset(care + t * k->ss + 8, 0, 4);
+            seal_written = 1;
+        } else if (step == 4 + w) {
+            wr32(slot_exp, MAGIC);
+        } else if (step == 5 + w && k->mode == PRAM_AB) {
+            wr32(expect_img + (t ^ 1u) * k->ss, 0);
+        }
+    }
+    for (b = 0; b < len; b++)
+        if (care[b] && m[b] != expect_img[b])
+            fail_msg("[%s] after %d stores: byte %d is 0x%02x, expected 0x%02x", g_ctx, (int)n,
+                     (int)b, m[b], expect_img[b]);
+    if (seal_written) {
+        uint32_t seal = rd32(m + t * k->ss + 8);
+        if (seq >= 0)
+            CHECK_EQ(seal & 0xFFFFu, (unsigned long)seq);
+        CHECK_EQ(seal >> 16, ref_seal_crc(ref_layout(k->size, k->schema), (uint16_t)seal, v, k->size));
+    } else {
+        CHECK_EQ(rd32(m + t * k->ss + 8), rd32(before + t * k->ss + 8));
+    }
+}
+
+static void test_set_store_order(void **state)
+{
+    size_t i;
+    (void)state;
+    for (i = 0; i < NCASES; i++) {
+        const tcase_t *k = &cases[i];
+        size_t len = k->ss * nslots(k), total = set_stores(k), commit = commit_store(k), n;
+        unsigned cur;
+        set_ctx_t x;
+        g_ctx = k->name;
+        mkval(va, k->size, i + 300, 0x61);
+        mkval(vb, k->size, i + 300, 0x72);
+        x.cell = k->cell, x.value = vb, x.size = k->size;
+        for (cur = 0; cur < nslots(k); cur++) {
+            /* Single: slot garbage (every store then visibly changes a
+             * word).  A/B: slot `cur` holds the current value (seq 0x1234),
+             * the other slot is garbage: the set must go there, seq 0x1235,
+             * then retire slot `cur`. */
+            unsigned t = k->mode == PRAM_AB ? cur ^ 1u : 0u;
+            memset(before, 0xA5, len);
+            if (k->mode == PRAM_AB)
+                ref_craft(before + cur * k->ss, k->vo, k->size, k->schema, 0x1234u, va);
+            for (n = 1; n <= total + 1; n++) {
+                uint64_t s0;
+                int cut;
+                memcpy(mem_of(k), before, len);
+                s0 = pram_test_stores;
+                cut = run_cut(do_set, &x, n, 0);
+                CHECK_EQ(cut, n <= total);
+                CHECK_EQ(pram_test_stores - s0, n <= total ? n : total);
+                check_after_n(k, t, vb, k->mode == PRAM_AB ? 0x1235 : -1, n);
+                if (n < commit) {
+                    if (k->mode == PRAM_AB)
+                        check_get(k->cell, k->size, va);
+                    else
+                        check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
+                } else {
+                    check_get(k->cell, k->size, vb);
+                    if (n > total)
+                        CHECK_EQ(x.rc, PRAM_OK);
+                }
+                if (k->mode == PRAM_AB && n == commit) {
+                    /* Committed, not yet retired: both valid, newer read. */
+                    CHECK_EQ(count_valid(k), 2);
+                    CHECK_EQ(ref_newest(k, NULL), (int)t);
+                } else if (k->mode == PRAM_AB && n > commit) {
+                    check_one_at_rest(k, t);
+                }
+            }
+        }
+        /* Single over a committed value: invalid from the first store on. */
+        if (k->mode == PRAM_SINGLE) {
+            memset(before, 0, len);
+            ref_craft(before, k->vo, k->size, k->schema, 0, va);
+            for (n = 1; n < total; n++) {
+                memcpy(mem_of(k), before, len);
+                CHECK_EQ(run_cut(do_set, &x, n, 0), 1);
+                CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_INVALID);
+            }
+        } else {
+            /* A/B first commit (nothing valid): slot 0 with seq 1, slot 1
+             * left alone until the retire after the commit (no clearing
+             * beforehand); invalid until the commit store. */
+            memset(before, 0xA5, len);
+            for (n = 1; n <= total + 2; n++) {
+                int cut;
+                memcpy(mem_of(k), before, len);
+                cut = run_cut(do_set, &x, n, 0);
+                CHECK_EQ(cut, n <= total);
+                check_after_n(k, 0, vb, 1, n);
+                if (n < commit) {
+                    check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
+                } else {
+                    check_get(k->cell, k->size, vb);
+                    check_slot(k, 0, vb, NULL);
+                }
+            }
+        }
+    }
+}
+
+/* A/B invalidate clears the older slot first: a cut in between still reads
+ * the newest value, never the older one. */
+static void test_ab_invalidate_order(void **state)
+{
+    static const unsigned tears[] = {0u, 0x1u, 0x3u, 0x7u, 0xEu};
+    size_t i, ti;
+    (void)state;
+    for (i = 0; i < NCASES; i++) {
+        const tcase_t *k = &cases[i];
+        size_t len = k->ss * nslots(k);
+        unsigned newer;
+        set_ctx_t x;
+        if (k->mode != PRAM_AB)
+            continue;
+        g_ctx = k->name;
+        mkval(va, k->size, i + 400, 0x81);
+        mkval(vb, k->size, i + 400, 0x92);
+        x.cell = k->cell;
+        for (newer = 0; newer < 2; newer++) {
+            memset(before, 0, len);
+            ref_craft(before + (newer ^ 1u) * k->ss, k->vo, k->size, k->schema, 0x40, va);
+            ref_craft(before + newer * k->ss, k->vo, k->size, k->schema, 0x41, vb);
+            for (ti = 0; ti < sizeof tears / sizeof tears[0]; ti++) {
+                memcpy(mem_of(k), before, len);
+                CHECK_EQ(run_cut(do_invalidate, &x, 1, tears[ti]), 1);
+                /* The older slot went first; the newer is untouched. */
+                CHECK_MEM(mem_of(k) + newer * k->ss, before + newer * k->ss, k->ss);
+                CHECK(rd32(mem_of(k) + (newer ^ 1u) * k->ss) != MAGIC);
+                check_get(k->cell, k->size, vb);
+                memcpy(mem_of(k), before, len);
+                CHECK_EQ(run_cut(do_invalidate, &x, 2, tears[ti]), 1);
+                check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
+            }
+            /* Single-valid A/B cell: same, one real clear suffices. */
+            memcpy(mem_of(k), before, len);
+            memset(mem_of(k) + (newer ^ 1u) * k->ss, 0, k->ss);
+            CHECK_EQ(run_cut(do_invalidate, &x, 1, 0), 1);
+            check_get(k->cell, k->size, vb);
+        }
+    }
+}
+
+/* ---- A/B at rest: exactly one valid slot --------------------------------------- */
+
+/* Every prior state an A/B cell may be found in; after each completed set
+ * exactly one slot has the magic: the new value, in the slot not holding
+ * the previous one (slot 0 if none), with seq previous+1 (1 if none). */
+#define AT_REST_STATES 13
+
+static void prepare_state(const tcase_t *k, int st, uint64_t *rs)
+{
+    uint8_t *m = mem_of(k);
+    size_t len = k->ss * 2u;
+    uint16_t other = (uint16_t)(k->schema ^ 0x0100u); /* another firmware's schema */
+    memset(m, 0, len);
+    switch (st) {
+    case 0: break;                                                     /* zeros          */
+    case 1: memset(m, 0xA5, len); break;                               /* garbage        */
+    case 2: ref_craft(m, k->vo, k->size, k->schema, 7, va); break;     /* slot 0 only    */
+    case 3: ref_craft(m + k->ss, k->vo, k->size, k->schema, 7, va); break; /* slot 1 only */
+    case 4:                                                            /* both, 1 newer  */
+        ref_craft(m, k->vo, k->size, k->schema, 7, va);
+        ref_craft(m + k->ss, k->vo, k->size, k->schema, 8, vb);
+        break;
+    case 5:                                                            /* both, 0 newer  */
+        ref_craft(m, k->vo, k->size, k->schema, 8, vb);
+        ref_craft(m + k->ss, k->vo, k->size, k->schema, 7, va);
+        break;
+    case 6: ref_craft(m, k->vo, k->size, other, 9, va); break;          /* foreign slot 0 */
+    case 7:                                                            /* ours + foreign */
+        ref_craft(m, k->vo, k->size, k->schema, 7, va);
+        ref_craft(m + k->ss, k->vo, k->size, other, 9, vb);
+        break;
+    case 8:                                                            /* foreign + ours */
+        ref_craft(m, k->vo, k->size, other, 9, vb);
+        ref_craft(m + k->ss, k->vo, k->size, k->schema, 7, va);
+        break;
+    case 9:                                                            /* both foreign   */
+        ref_craft(m, k->vo, k->size, other, 9, va);
+        ref_craft(m + k->ss, k->vo, k->size, other, 10, vb);
+        break;
+    case 10:                                                           /* ours + bad CRC */
+        ref_craft(m, k->vo, k->size, k->schema, 7, va);
+        ref_craft(m + k->ss, k->vo, k->size, k->schema, 8, vb);
+        m[k->ss + k->vo] ^= 0x01u;
+        break;
+    case 11:                                                           /* both bad CRC   */
+        ref_craft(m, k->vo, k->size, k->schema, 7, va);
+        ref_craft(m + k->ss, k->vo, k->size, k->schema, 8, vb);
+        m[k->vo] ^= 0x01u;
+        m[k->ss + k->vo] ^= 0x01u;
+        break;
+    default:                                                           /* noise + magics */
+        test_fill_random(m, len, rs);
+        wr32(m, MAGIC);
+        wr32(m + k->ss, MAGIC);
+        break;
+    }
+}
+
+static void test_ab_one_valid_at_rest(void **state)
+{
+    size_t i;
+    uint64_t rs = 2024;
+    (void)state;
+    for (i = 0; i < NCASES; i++) {
+        const tcase_t *k = &cases[i];
+        int st, r;
+        if (k->mode != PRAM_AB)
+            continue;
+        g_ctx = k->name;
+        mkval(va, k->size, i + 500, 0x13);
+        mkval(vb, k->size, i + 500, 0x24);
+        for (st = 0; st < AT_REST_STATES; st++) {
+            prepare_state(k, st, &rs);
+            for (r = 0; r < 4; r++) {
+                uint16_t cur_seq = 0, sq;
+                int cur = ref_newest(k, &cur_seq);
+                unsigned t = cur >= 0 ? (unsigned)cur ^ 1u : 0u;
+                uint64_t s0;
+                mkval(vc, k->size, (uint64_t)(st * 10 + r), (uint8_t)(0xC0u + (unsigned)r));
+                s0 = pram_test_stores;
+                CHECK_EQ(pram_cell_set(k->cell, vc, k->size), PRAM_OK);
+                CHECK_EQ(pram_test_stores - s0, set_stores(k));
+                check_slot(k, t, vc, &sq);
+                CHECK_EQ(sq, cur >= 0 ? (uint16_t)(cur_seq + 1u) : 1u);
+                check_one_at_rest(k, t);
+                check_get(k->cell, k->size, vc);
+            }
+        }
+    }
+}
+
+/* A reset exactly between the commit (store W+4) and the retire (W+5):
+ * both slots valid, the new one newer and read; the next set goes over the
+ * older slot, retires the other and is read.  A torn commit leaves the old
+ * value; a cut at the retire, torn or not, the new one with a single magic. */
+static void test_ab_cut_between_commit_and_retire(void **state)
+{
+    static const unsigned tears[] = {0u, 0x1u, 0x3u, 0x7u, 0xEu};
+    size_t i, ti;
+    (void)state;
+    for (i = 0; i < NCASES; i++) {
+        const tcase_t *k = &cases[i];
+        size_t len = k->ss * 2u;
+        int pre;
+        set_ctx_t x;
+        if (k->mode != PRAM_AB)
+            continue;
+        g_ctx = k->name;
+        mkval(va, k->size, i + 600, 0x15);
+        mkval(vb, k->size, i + 600, 0x26);
+        mkval(vc, k->size, i + 600, 0x37);
+        mkval(vd, k->size, i + 600, 0x48);
+        x.cell = k->cell, x.size = k->size;
+        /* 0 nothing valid, 1 va in slot 0, 2 va in slot 1, 3 vd older in
+         * slot 0 and va newer in slot 1 (itself such a cut), 4 reversed. */
+        for (pre = 0; pre <= 4; pre++) {
+            uint16_t cur_seq = 0, sq;
+            int cur;
+            unsigned t;
+            memset(before, 0xA5, len);
+            if (pre == 1 || pre == 4)
+                ref_craft(before, k->vo, k->size, k->schema, pre == 4 ? 0x8000u : 0x7FFFu, va);
+            if (pre == 2 || pre == 3)
+                ref_craft(before + k->ss, k->vo, k->size, k->schema, pre == 3 ? 0x0000u : 0xFFFFu,
+                          va);
+            if (pre == 3)
+                ref_craft(before, k->vo, k->size, k->schema, 0xFFFFu, vd);
+            if (pre == 4)
+                ref_craft(before + k->ss, k->vo, k->size, k->schema, 0x7FFFu, vd);
+            memcpy(mem_of(k), before, len);
+            cur = ref_newest(k, &cur_seq);
+            CHECK_EQ(cur, pre == 0 ? -1 : pre == 1 || pre == 4 ? 0 : 1);
+            t = cur >= 0 ? (unsigned)cur ^ 1u : 0u;
+            for (ti = 0; ti < sizeof tears / sizeof tears[0]; ti++) {
+                /* Cut at the commit store. */
+                memcpy(mem_of(k), before, len);
+                x.value = vb;
+                CHECK_EQ(run_cut(do_set, &x, commit_store(k), tears[ti]), 1);
+                /* The slot holding the old value is untouched so far. */
+                CHECK_MEM(mem_of(k) + (t ^ 1u) * k->ss, before + (t ^ 1u) * k->ss, k->ss);
+                if (tears[ti] != 0) {
+                    if (cur >= 0)
+                        check_get(k->cell, k->size, va);
+                    else
+                        check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
+                    continue;
+                }
+                check_get(k->cell, k->size, vb);
+                check_slot(k, t, vb, &sq);
+                CHECK_EQ(sq, cur >= 0 ? (uint16_t)(cur_seq + 1u) : 1u);
+                CHECK_EQ(ref_newest(k, NULL), (int)t);
+                CHECK_EQ(count_valid(k), cur >= 0 ? 2 : 1);
+                CHECK_EQ(count_magic(k), cur >= 0 ? 2 : 1);
+                /* The next boot's set: over the older slot, seq + 1, then
+                 * the slot it superseded is retired. */
+                x.value = vc;
+                CHECK_EQ(run_cut(do_set, &x, 0, 0), 0);
+                CHECK_EQ(x.rc, PRAM_OK);
+                check_get(k->cell, k->size, vc);
+                check_slot(k, t ^ 1u, vc, NULL);
+                CHECK_EQ(rd32(mem_of(k) + (t ^ 1u) * k->ss + 8) & 0xFFFFu, (uint16_t)(sq + 1u));
+                check_one_at_rest(k, t ^ 1u);
+            }
+            /* Cut at the retire store: the new value, one magic, whatever
+             * part of the retire landed. */
+            for (ti = 0; ti < sizeof tears / sizeof tears[0]; ti++) {
+                memcpy(mem_of(k), before, len);
+                x.value = vb;
+                CHECK_EQ(run_cut(do_set, &x, set_stores(k), tears[ti]), 1);
+                check_get(k->cell, k->size, vb);
+                CHECK_EQ(count_magic(k), 1);
+                CHECK_EQ(count_valid(k), 1);
+                CHECK_EQ(ref_newest(k, NULL), (int)t);
+            }
+        }
+    }
+}
+
+/* Two (or three) commits, then the newest slot damaged: detected, read as
+ * invalid (layout-changed if only the layout word changed); the previous
+ * value, whose bytes are still in the retired slot, never comes back. */
+static void test_ab_corrupt_newest_no_fallback(void **state)
+{
+    static const uint8_t flips[] = {0x01, 0x80, 0xFF};
+    size_t i;
+    (void)state;
+    for (i = 0; i < NCASES; i++) {
+        const tcase_t *k = &cases[i];
+        size_t len = k->ss * 2u, span = k->vo + k->size, stride, p, f;
+        int commits;
+        if (k->mode != PRAM_AB)
+            continue;
+        g_ctx = k->name;
+        mkval(va, k->size, i + 700, 0x17);
+        mkval(vb, k->size, i + 700, 0x28);
+        mkval(vc, k->size, i + 700, 0x39);
+        stride = k->size > 64 ? k->size / 61u : 1u; /* big values: a sample */
+        for (commits = 2; commits <= 3; commits++) {
+            const uint8_t *newest_v = commits == 2 ? vb : vc;
+            const uint8_t *prev_v = commits == 2 ? va : vb;
+            unsigned newest;
+            memset(mem_of(k), 0, len);
+            CHECK_EQ(pram_cell_set(k->cell, va, k->size), PRAM_OK);
+            CHECK_EQ(pram_cell_set(k->cell, vb, k->size), PRAM_OK);
+            if (commits == 3)
+                CHECK_EQ(pram_cell_set(k->cell, vc, k->size), PRAM_OK);
+            newest = commits == 2 ? 1u : 0u;
+            check_one_at_rest(k, newest);
+            /* The retired slot still holds the previous value under a
+             * cleared magic. */
+            CHECK_MEM(mem_of(k) + (newest ^ 1u) * k->ss + k->vo, prev_v, k->size);
+            memcpy(before, mem_of(k), len);
+            for (p = 0; p < span; p = p < 12 || p + stride >= span ? p + 1 : p + stride) {
+                if (p >= 12 && p < k->vo)
+                    continue; /* alignment gap of 8-aligned values: not covered */
+                for (f = 0; f < sizeof flips; f++) {
+                    int want = p >= 4 && p < 8 ? PRAM_ERR_LAYOUT : PRAM_ERR_INVALID;
+                    memcpy(mem_of(k), before, len);
+                    mem_of(k)[newest * k->ss + p] ^= flips[f];
+                    CHECK_EQ(pram_cell_status(k->cell), want);
+                    CHECK_EQ(pram_cell_is_valid(k->cell), 0);
+                    check_get_fails(k->cell, k->size, want); /* out untouched */
+                    CHECK(memcmp(obuf, prev_v, k->size) != 0);
+                }
+            }
+            memcpy(mem_of(k), before, len);
+            check_get(k->cell, k->size, newest_v);
+        }
+    }
+}
+
+/* ---- Fixed address ---------------------------------------------------------- */
+
+static union {
+    uint64_t align;
+    uint8_t b[256];
+} fa_mem;
+
+PRAM_CELL_DECLARE(fa_s, odd7_t);
+PRAM_CELL_DEFINE_AT(fa_s, 3, PRAM_SINGLE, &fa_mem.b[0]);
+PRAM_CELL_DECLARE(fa_ab, odd7_t);
+PRAM_CELL_DEFINE_AT(fa_ab, 4, PRAM_AB, &fa_mem.b[64]);
+PRAM_CELL_DECLARE(fa_al8, al8_t);
+PRAM_CELL_DEFINE_AT(fa_al8, 5, PRAM_AB, &fa_mem.b[128]);
+
+static void test_fixed_address(void **state)
+{
+    odd7_t a = {{'a', 'b', 'c', 'd', 'e', 'f', 'g'}}, b = {{'1', '2', '3', '4', '5', '6', '7'}}, o;
+    al8_t x = {7, 0x0123456789ABCDEFull, -2.5}, y = {9, 42u, 1e300}, z;
+    uint16_t sq = 0;
+    (void)state;
+    g_ctx = "fixed address";
+    memset(&fa_mem, 0xC7, sizeof fa_mem);
+    CHECK(fa_s.addr == (void *)&fa_mem.b[0]);
+    CHECK(fa_ab.addr == (void *)&fa_mem.b[64]);
+    CHECK_EQ(pram_cell_storage_size(&fa_s), 20);
+    CHECK_EQ(pram_cell_storage_size(&fa_ab), 40);
+    CHECK_EQ(pram_cell_storage_size(&fa_al8), 80);
+    CHECK_EQ(fa_s_status(), PRAM_ERR_INVALID);
+    CHECK_EQ(fa_ab_valid(), 0);
+
+    CHECK_EQ(fa_s_set(&a), PRAM_OK);
+    CHECK_EQ(fa_ab_set(&a), PRAM_OK);
+    CHECK_EQ(fa_ab_set(&b), PRAM_OK);
+    CHECK_EQ(fa_s_get(&o), PRAM_OK);
+    CHECK_MEM(&o, &a, 7);
+    CHECK_EQ(fa_ab_get(&o), PRAM_OK);
+    CHECK_MEM(&o, &b, 7);
+    /* Slots exactly where the address says. */
+    CHECK(ref_valid(&fa_mem.b[0], 12, 7, 3, NULL));
+    CHECK_MEM(&fa_mem.b[12], &a, 7);
+    /* A/B after two commits: slot 1 (seq 2) holds b, slot 0 is retired. */
+    CHECK(ref_valid(&fa_mem.b[84], 12, 7, 4, &sq));
+    CHECK_EQ(sq, 2);
+    CHECK_MEM(&fa_mem.b[96], &b, 7);
+    CHECK_EQ(rd32(&fa_mem.b[64]), 0);
+    CHECK(!ref_valid(&fa_mem.b[64], 12, 7, 4, NULL));
+    /* Bytes outside the cells untouched (between 20 and 64, after 104). */
+    {
+        size_t j;
+        for (j = 20; j < 64; j++)
+            CHECK_EQ(fa_mem.b[j], 0xC7);
+        for (j = 104; j < 128; j++)
+            CHECK_EQ(fa_mem.b[j], 0xC7);
+        for (j = 208; j < 256; j++)
+            CHECK_EQ(fa_mem.b[j], 0xC7);
+    }
+    /* 8-aligned value: at offset 16 of each slot, doubles round-trip. */
+    CHECK_EQ(fa_al8.value_offset, 16);
+    CHECK_EQ(fa_al8.slot_size, 40);
+    CHECK_EQ(fa_al8_set(&x), PRAM_OK);
+    CHECK_EQ(fa_al8_set(&y), PRAM_OK);
+    memset(&z, 0, sizeof z);
+    CHECK_EQ(fa_al8_get(&z), PRAM_OK);
+    CHECK(z.tag == 9 && z.u == 42u && z.d == 1e300);
+    CHECK(ref_valid(&fa_mem.b[168], 16, sizeof(al8_t), 5, &sq));
+    CHECK_EQ(sq, 2);
+    CHECK_MEM(&fa_mem.b[168 + 16], &y, sizeof y);
+    CHECK_EQ(rd32(&fa_mem.b[128]), 0);
+    CHECK_EQ(fa_al8_invalidate(), PRAM_OK);
+    CHECK_EQ(fa_al8_status(), PRAM_ERR_INVALID);
+    CHECK_EQ(fa_ab_invalidate(), PRAM_OK);
+    CHECK_EQ(fa_s_get(&o), PRAM_OK);
+    CHECK_MEM(&o, &a, 7);
+}
+
+/* 8-aligned value type: value offset 16, edit pointer aligned for it. */
+static void test_aligned_value(void **state)
+{
+    al8_t v, o;
+    int k;
+    (void)state;
+    g_ctx = "aligned";
+    CHECK_EQ(ALIGN_OF(al8_t), 8);
+    CHECK_EQ(c_al8_s.value_offset, 16);
+    CHECK_EQ(c_al8_ab.value_offset, 16);
+    CHECK_EQ(c_al8_ab.slot_size % 8, 0);
+    memset(c_al8_s.addr, 0, pram_cell_storage_size(&c_al8_s));
+    memset(c_al8_ab.addr, 0, pram_cell_storage_size(&c_al8_ab));
+    for (k = 0; k < 4; k++) {
+        c_al8_ab_edit_t e;
+        c_al8_s_edit_t f;
+        CHECK_EQ(c_al8_ab_edit_begin(&e, PRAM_EDIT_ZERO), PRAM_OK);
+        CHECK(e.value != NULL);
+        CHECK_EQ((uintptr_t)e.value % ALIGN_OF(al8_t), 0);
+        CHECK_EQ((uintptr_t)&e.value->u % ALIGN_OF(uint64_t), 0);
+        CHECK_EQ((uintptr_t)&e.value->d % ALIGN_OF(double), 0);
+        e.value->tag = (uint8_t)k;
+        e.value->u = 0xFEDCBA9876543210ull + (uint64_t)k;
+        e.value->d = 0.5 * k;
+        CHECK_EQ(c_al8_ab_edit_commit(&e), PRAM_OK);
+        CHECK_EQ(c_al8_s_edit_begin(&f, PRAM_EDIT_ZERO), PRAM_OK);
+        CHECK_EQ((uintptr_t)f.value % ALIGN_OF(al8_t), 0);
+        f.value->d = -1.0 * k;
+        CHECK_EQ(c_al8_s_edit_commit(&f), PRAM_OK);
+        memset(&o, 0xFF, sizeof o);
+        CHECK_EQ(c_al8_ab_get(&o), PRAM_OK);
+        CHECK(o.tag == k && o.u == 0xFEDCBA9876543210ull + (uint64_t)k && o.d == 0.5 * k);
+        CHECK_EQ(c_al8_s_get(&o), PRAM_OK);
+        CHECK(o.tag == 0 && o.u == 0 && o.d == -1.0 * k);
+    }
+    v.tag = 1, v.u = UINT64_MAX, v.d = 3.141592653589793;
+    CHECK_EQ(c_al8_ab_set(&v), PRAM_OK);
+    CHECK_EQ(c_al8_ab_get(&o), PRAM_OK);
+    CHECK(o.u == UINT64_MAX && o.d == 3.141592653589793);
+}
+
+/* ---- Regions ------------------------------------------------------------------ */
+
+/* Each region gives 128 logical bytes; cells of odd13_t at offsets 4
+ * (single, 28 bytes) and 36 (A/B, 56 bytes). */
+static union { uint32_t w[32]; uint8_t b[128]; } rg_w0;
+static union { uint32_t w[32]; uint8_t b[128]; } rg_w4;
+static union { uint32_t w[64]; uint8_t b[256]; } rg_w4s8;
+static union { uint32_t w[32]; uint8_t b[128]; } rg_w2;
+static union { uint32_t w[64]; uint8_t b[256]; } rg_w2s4;
+static union { uint32_t w[32]; uint8_t b[128]; } rg_w1;
+static union { uint32_t w[128]; uint8_t b[512]; } rg_w1s4;
+
+static const pram_region_t reg_w0 = PRAM_REGION(rg_w0.b, 128, 0, 0);
+static const pram_region_t reg_w4 = PRAM_REGION(rg_w4.b, 128, 4, 0);
+static const pram_region_t reg_w4s8 = PRAM_REGION(rg_w4s8.b, 128, 4, 8);
+static const pram_region_t reg_w2 = PRAM_REGION(rg_w2.b, 128, 2, 0);
+static const pram_region_t reg_w2s4 = PRAM_REGION(rg_w2s4.b, 128, 2, 4);
+static const pram_region_t reg_w1 = PRAM_REGION(rg_w1.b, 128, 1, 0);
+static const pram_region_t reg_w1s4 = PRAM_REGION(rg_w1s4.b, 128, 1, 4);
+
+#define REGION_CELLS(n)                                          \
+    PRAM_CELL_DECLARE(n##_s, odd13_t);                           \
+    PRAM_CELL_DEFINE_IN(n##_s, 21, PRAM_SINGLE, &reg_##n, 4);    \
+    PRAM_CELL_DECLARE(n##_ab, odd13_t);                          \
+    PRAM_CELL_DEFINE_IN(n##_ab, 22, PRAM_AB, &reg_##n, 36)
+
+REGION_CELLS(w0);
+REGION_CELLS(w4);
+REGION_CELLS(w4s8);
+REGION_CELLS(w2);
+REGION_CELLS(w2s4);
+REGION_CELLS(w1);
+REGION_CELLS(w1s4);
+
+typedef struct {
+    const char *name;
+    const pram_region_t *reg;
+    uint8_t *back;      /* backing RAM */
+    size_t back_len;
+    unsigned width, stride;
+    const pram_cell_t *s, *ab;
+} rcase_t;
+
+static const rcase_t rcases[] = {
+    {"w0", &reg_w0, rg_w0.b, sizeof rg_w0, 0, 0, &w0_s, &w0_ab},
+    {"w4", &reg_w4, rg_w4.b, sizeof rg_w4, 4, 0, &w4_s, &w4_ab},
+    {"w4s8", &reg_w4s8, rg_w4s8.b, sizeof rg_w4s8, 4, 8, &w4s8_s, &w4s8_ab},
+    {"w2", &reg_w2, rg_w2.b, sizeof rg_w2, 2, 0, &w2_s, &w2_ab},
+    {"w2s4", &reg_w2s4, rg_w2s4.b, sizeof rg_w2s4, 2, 4, &w2s4_s, &w2s4_ab},
+    {"w1", &reg_w1, rg_w1.b, sizeof rg_w1, 1, 0, &w1_s, &w1_ab},
+    {"w1s4", &reg_w1s4, rg_w1s4.b, sizeof rg_w1s4, 1, 4, &w1s4_s, &w1s4_ab},
+};
+
+/* Physical index in the backing array of logical byte i (the region
+ * mapping, as pram_region.h documents it). */
+static size_t phys_of(const rcase_t *r, size_t i)
+{
+    size_t step;
+    if (r->width == 0)
+        return i;
+    step = r->stride ? r->stride : r->width;
+    return (i / r->width) * step + i % r->width;
+}
+
+static void logical_image(const rcase_t *r, uint8_t *img)
+{
+    size_t i;
+    for (i = 0; i < 128; i++)
+        img[i] = r->back[phys_of(r, i)];
+}
+
+/* Every backing byte outside the two cells' logical spans is still 0xA5:
+ * unmapped gap bytes and logical bytes [0,4), [92,128). */
+static void check_untouched(const rcase_t *r)
+{
+    static uint8_t mapped[512];
+    size_t i;
+    memset(mapped, 0, sizeof mapped);
+    for (i = 4; i < 92; i++)
+        mapped[phys_of(r, i)] = 1;
+    for (i = 0; i < r->back_len; i++)
+        if (!mapped[i] && r->back[i] != 0xA5)
+            fail_msg("[%s] backing byte %d changed to 0x%02x", g_ctx, (int)i, r->back[i]);
+}
+
+static void test_regions(void **state)
+{
+    static uint8_t img[128];
+    size_t ri;
+    (void)state;
+    /* Exact-width regions run under the register-file checker: any library
+     * access of another width, or off a unit boundary, fails the test. */
+    static regfile_t rf;
+    for (ri = 0; ri < sizeof rcases / sizeof rcases[0]; ri++) {
+        const rcase_t *r = &rcases[ri];
+        uint16_t q0 = 0, q1 = 0;
+        uint64_t s0;
+        g_ctx = r->name;
+        regfile_attach(NULL);
+        memset(r->back, 0xA5, r->back_len);
+        if (r->width) {
+            rf.base = r->back;
+            rf.width = (uint8_t)r->width;
+            rf.stride = (uint8_t)(r->stride ? r->stride : r->width);
+            rf.units = (uint32_t)(128u / r->width);
+            rf.loads = rf.stores = 0;
+            regfile_attach(&rf);
+        }
+        CHECK(r->s->region == r->reg && r->s->offset == 4 && r->ab->offset == 36);
+        CHECK_EQ(pram_cell_storage_size(r->s), 28);
+        CHECK_EQ(pram_cell_storage_size(r->ab), 56);
+        CHECK_EQ(pram_cell_status(r->s), PRAM_ERR_INVALID);
+        CHECK_EQ(pram_cell_status(r->ab), PRAM_ERR_INVALID);
+        check_get_fails(r->ab, 13, PRAM_ERR_INVALID);
+        mkval(va, 13, ri, 0x0F);
+        mkval(vb, 13, ri, 0xF0);
+        mkval(vc, 13, ri, 0x3C);
+
+        s0 = pram_test_stores;
+        CHECK_EQ(pram_cell_set(r->s, va, 13), PRAM_OK);
+        CHECK_EQ(pram_test_stores - s0, 4 + 4); /* the hook sees 32-bit words */
+        s0 = pram_test_stores;
+        CHECK_EQ(pram_cell_set(r->ab, va, 13), PRAM_OK);
+        CHECK_EQ(pram_test_stores - s0, 5 + 4); /* ... plus the retire */
+        logical_image(r, img);
+        CHECK(ref_valid(img + 36, 12, 13, 22, &q0));
+        CHECK_EQ(q0, 1);
+        CHECK_EQ(rd32(img + 64), 0);
+        CHECK_EQ(pram_cell_set(r->ab, vb, 13), PRAM_OK);
+        logical_image(r, img);
+        /* The logical bytes are where the mapping says. */
+        CHECK(ref_valid(img + 4, 12, 13, 21, NULL));
+        CHECK_MEM(img + 4 + 12, va, 13);
+        /* A/B: the second commit is in slot 1 (seq 2), slot 0 retired. */
+        CHECK(ref_valid(img + 64, 12, 13, 22, &q1));
+        CHECK_EQ(q1, 2);
+        CHECK_MEM(img + 64 + 12, vb, 13);
+        CHECK_EQ(rd32(img + 36), 0);
+        CHECK_MEM(img + 36 + 12, va, 13); /* only the magic was cleared */
+        check_untouched(r);
+        check_get(r->s, 13, va);
+        check_get(r->ab, 13, vb);
+
+        CHECK_EQ(pram_cell_set(r->s, vc, 13), PRAM_OK);
+        CHECK_EQ(pram_cell_set(r->ab, vc, 13), PRAM_OK);
+        check_get(r->s, 13, vc);
+        check_get(r->ab, 13, vc);
+        logical_image(r, img);
+        CHECK_MEM(img + 16, vc, 13);
+        CHECK(ref_valid(img + 36, 12, 13, 22, &q0));
+        CHECK_EQ(q0, 3);
+        CHECK_MEM(img + 36 + 12, vc, 13);
+        CHECK_EQ(rd32(img + 64), 0);
+        check_untouched(r);
+
+        /* A corrupted byte, reached through the mapping, is detected. */
+        r->back[phys_of(r, 4 + 12 + 5)] ^= 0x20u;
+        CHECK_EQ(pram_cell_status(r->s), PRAM_ERR_INVALID);
+        r->back[phys_of(r, 4 + 12 + 5)] ^= 0x20u;
+        CHECK_EQ(pram_cell_status(r->s), PRAM_OK);
+
+        CHECK_EQ(pram_cell_invalidate(r->s), PRAM_OK);
+        CHECK_EQ(pram_cell_invalidate(r->ab), PRAM_OK);
+        CHECK_EQ(pram_cell_status(r->s), PRAM_ERR_INVALID);
+        CHECK_EQ(pram_cell_status(r->ab), PRAM_ERR_INVALID);
+        logical_image(r, img);
+        CHECK_EQ(rd32(img + 4), 0);
+        CHECK_EQ(rd32(img + 36), 0);
+        CHECK_EQ(rd32(img + 64), 0);
+        check_untouched(r);
+
+        /* Run-time descriptors that do not fit the region. */
+        {
+            const pram_cell_t mis = PRAM_CELL_INIT_IN(w0_s, 21, PRAM_SINGLE, r->reg, 6);
+            const pram_cell_t past = PRAM_CELL_INIT_IN(w0_ab, 22, PRAM_AB, r->reg, 76);
+            const pram_cell_t edge = PRAM_CELL_INIT_IN(w0_ab, 22, PRAM_AB, r->reg, 72);
+            CHECK_EQ(pram_cell_status(&mis), PRAM_ERR_ALIGN);
+            CHECK_EQ(pram_cell_set(&past, va, 13), PRAM_ERR_RANGE);
+            CHECK_EQ(pram_cell_status(&edge), PRAM_ERR_INVALID);
+        }
+        regfile_attach(NULL);
+        if (r->width)
+            CHECK(rf.loads > 0 && rf.stores > 0);
+    }
+}
+
+/* ---- Large value ---------------------------------------------------------------- */
+
+static void test_large_value(void **state)
+{
+    static big_t a, b, o;
+    uint64_t rs = 77;
+    int k;
+    (void)state;
+    g_ctx = "large";
+    CHECK(sizeof(big_t) <= PRAM_CELL_MAX_SIZE);
+    memset(c_big_s.addr, 0, pram_cell_storage_size(&c_big_s));
+    memset(c_big_ab.addr, 0, pram_cell_storage_size(&c_big_ab));
+    for (k = 0; k < 4; k++) {
+        test_fill_random(&a, sizeof a, &rs);
+        test_fill_random(&b, sizeof b, &rs);
+        CHECK_EQ(c_big_s_set(&a), PRAM_OK);
+        CHECK_EQ(c_big_ab_set(&b), PRAM_OK);
+        CHECK_EQ(c_big_s_get(&o), PRAM_OK);
+        CHECK_MEM(&o, &a, sizeof a);
+        CHECK_EQ(c_big_ab_get(&o), PRAM_OK);
+        CHECK_MEM(&o, &b, sizeof b);
+        CHECK(ref_valid((const uint8_t *)c_big_s.addr, 12, sizeof(big_t), 9, NULL));
+        /* The last byte is covered by the CRC. */
+        ((uint8_t *)c_big_s.addr)[12 + sizeof(big_t) - 1] ^= 0x01u;
+        CHECK_EQ(c_big_s_status(), PRAM_ERR_INVALID);
+        ((uint8_t *)c_big_s.addr)[12 + sizeof(big_t) - 1] ^= 0x01u;
+        CHECK_EQ(c_big_s_status(), PRAM_OK);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_oracle_self_check),
+        cmocka_unit_test(test_geometry),
+        cmocka_unit_test(test_fresh_storage_invalid),
+        cmocka_unit_test(test_set_get_layout),
+        cmocka_unit_test(test_invalidate),
+        cmocka_unit_test(test_argument_errors),
+        cmocka_unit_test(test_bad_descriptors),
+        cmocka_unit_test(test_ab_seq_wraparound),
+        cmocka_unit_test(test_ab_ambiguous_and_garbage_seq),
+        cmocka_unit_test(test_ab_mixed_layouts),
+        cmocka_unit_test(test_set_store_order),
+        cmocka_unit_test(test_ab_invalidate_order),
+        cmocka_unit_test(test_ab_one_valid_at_rest),
+        cmocka_unit_test(test_ab_cut_between_commit_and_retire),
+        cmocka_unit_test(test_ab_corrupt_newest_no_fallback),
+        cmocka_unit_test(test_fixed_address),
+        cmocka_unit_test(test_aligned_value),
+        cmocka_unit_test(test_regions),
+        cmocka_unit_test(test_large_value),
+    };
+    return cmocka_run_group_tests_name("cell", tests, NULL, NULL);
+}

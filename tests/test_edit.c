@@ -1,0 +1,1206 @@
+/* The edit scope: PRAM_EDIT / PRAM_EDIT_ZEROED / PRAM_EDIT_ABORT and the
+ * explicit begin/commit/abort API, in both commit modes, including every way
+ * of leaving the scope and power cuts at each store of begin and commit.
+ *
+ * Expectations come from the spec (pram_cell.h); an oracle written here
+ * (bitwise CRC-16/CCITT-FALSE, slot validator) judges raw memory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "pram/pram.h"
+#include "test_support.h"
+
+/* ---- Failure context ------------------------------------------------------ */
+
+static const char *g_ctx = "";
+static long g_iter = -1;
+
+#define CHECK(cond)                                                                \
+    do {                                                                           \
+        if (!(cond))                                                               \
+            fail_msg("[%s #%ld] check failed: %s", g_ctx, g_iter, #cond);          \
+    } while (0)
+#define CHECK_EQ(a, b)                                                                      \
+    do {                                                                                    \
+        long long a_ = (long long)(a), b_ = (long long)(b);                                 \
+        if (a_ != b_)                                                                       \
+            fail_msg("[%s #%ld] %s == %lld, expected %s == %lld", g_ctx, g_iter, #a, a_, #b, \
+                     b_);                                                                   \
+    } while (0)
+#define CHECK_MEM(a, b, n)                                                                   \
+    do {                                                                                     \
+        if (memcmp((a), (b), (n)) != 0)                                                      \
+            fail_msg("[%s #%ld] memory differs: %s vs %s", g_ctx, g_iter, #a, #b);           \
+    } while (0)
+
+/* ---- Independent oracle ----------------------------------------------------- */
+
+#define MAGIC 0xE424D8F0u
+
+static uint16_t ref_crc16(uint16_t crc, const void *data, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)data;
+    while (len--) {
+        int k;
+        crc = (uint16_t)(crc ^ (uint16_t)((unsigned)*p++ << 8));
+        for (k = 0; k < 8; k++)
+            crc = (crc & 0x8000u) ? (uint16_t)((crc << 1) ^ 0x1021u) : (uint16_t)(crc << 1);
+    }
+    return crc;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+/* 1 if slot s (value at vo) holds a committed value of the cell's layout. */
+static int ref_valid(const pram_cell_t *c, const uint8_t *s, uint16_t *seq)
+{
+    uint32_t layout = (uint32_t)c->size | ((uint32_t)c->schema << 16), seal;
+    uint8_t h[6];
+    if (rd32(s) != MAGIC || rd32(s + 4) != layout)
+        return 0;
+    seal = rd32(s + 8);
+    h[0] = (uint8_t)layout;
+    h[1] = (uint8_t)(layout >> 8);
+    h[2] = (uint8_t)(layout >> 16);
+    h[3] = (uint8_t)(layout >> 24);
+    h[4] = (uint8_t)seal;
+    h[5] = (uint8_t)(seal >> 8);
+    if ((uint16_t)(seal >> 16) != ref_crc16(ref_crc16(0xFFFFu, h, 6), s + c->value_offset, c->size))
+        return 0;
+    if (seq)
+        *seq = (uint16_t)seal;
+    return 1;
+}
+
+/* Writes a committed slot image by hand (the documented format), with the
+ * cell's size and the given schema. */
+static void ref_craft(uint8_t *s, const pram_cell_t *c, uint16_t schema, uint16_t seq,
+                      const void *value)
+{
+    uint32_t layout = (uint32_t)c->size | ((uint32_t)schema << 16), seal, magic = MAGIC;
+    uint8_t h[6];
+    uint16_t crc;
+    h[0] = (uint8_t)layout;
+    h[1] = (uint8_t)(layout >> 8);
+    h[2] = (uint8_t)(layout >> 16);
+    h[3] = (uint8_t)(layout >> 24);
+    h[4] = (uint8_t)seq;
+    h[5] = (uint8_t)(seq >> 8);
+    crc = ref_crc16(ref_crc16(0xFFFFu, h, 6), value, c->size);
+    seal = (uint32_t)seq | ((uint32_t)crc << 16);
+    memcpy(s + c->value_offset, value, c->size);
+    memcpy(s, &magic, 4);
+    memcpy(s + 4, &layout, 4);
+    memcpy(s + 8, &seal, 4);
+}
+
+/* ---- Power cut helper -------------------------------------------------------- */
+
+typedef void (*op_fn)(void *ctx);
+
+static int run_cut(op_fn fn, void *ctx, uint64_t n, unsigned tear)
+{
+    jmp_buf boot;
+    pram_test_boot = &boot;
+    pram_test_tear = tear;
+    if (setjmp(boot) != 0) {
+        pram_test_boot = NULL;
+        pram_test_tear = 0;
+        return 1;
+    }
+    pram_test_cut_at = n ? pram_test_stores + n : 0;
+    fn(ctx);
+    pram_test_cut_at = 0;
+    pram_test_boot = NULL;
+    pram_test_tear = 0;
+    return 0;
+}
+
+static const unsigned tears[] = {0u, 0x1u, 0x3u, 0x7u, 0xEu};
+#define NTEARS (sizeof tears / sizeof tears[0])
+
+/* ---- Cells ------------------------------------------------------------------- */
+
+typedef struct { uint32_t a; uint16_t b; uint8_t c[6]; } rec_t; /* 12 bytes, no padding */
+typedef struct { char c[7]; } odd7_t;
+typedef struct { uint64_t u; double d; uint32_t x, y; } al8_t;  /* 24 bytes, 8-aligned */
+
+static union { uint64_t al; uint8_t b[128]; } m_s, m_ab, m7_s, m7_ab, m8;
+
+PRAM_CELL_DECLARE(ed_s, rec_t);
+PRAM_CELL_DEFINE_AT(ed_s, 1, PRAM_SINGLE, &m_s);
+PRAM_CELL_DECLARE(ed_ab, rec_t);
+PRAM_CELL_DEFINE_AT(ed_ab, 1, PRAM_AB, &m_ab);
+/* The same storage seen by firmware with schema 2. */
+PRAM_CELL_DECLARE(ed2_s, rec_t);
+PRAM_CELL_DEFINE_AT(ed2_s, 2, PRAM_SINGLE, &m_s);
+PRAM_CELL_DECLARE(ed2_ab, rec_t);
+PRAM_CELL_DEFINE_AT(ed2_ab, 2, PRAM_AB, &m_ab);
+PRAM_CELL_DECLARE(ed7_s, odd7_t);
+PRAM_CELL_DEFINE_AT(ed7_s, 3, PRAM_SINGLE, &m7_s);
+PRAM_CELL_DECLARE(ed7_ab, odd7_t);
+PRAM_CELL_DEFINE_AT(ed7_ab, 3, PRAM_AB, &m7_ab);
+PRAM_CELL_DECLARE(ed8_ab, al8_t);
+PRAM_CELL_DEFINE_AT(ed8_ab, 4, PRAM_AB, &m8);
+
+/* Regions: ordinary memory (edits allowed) and exact-width ones (refused). */
+static union { uint32_t w[32]; uint8_t b[128]; } rg0_mem, rg4_mem, rg1_mem;
+static const pram_region_t rg0 = PRAM_REGION(rg0_mem.b, 128, 0, 0);
+static const pram_region_t rg4 = PRAM_REGION(rg4_mem.b, 128, 4, 0);
+static const pram_region_t rg1 = PRAM_REGION(rg1_mem.b, 128, 1, 0);
+PRAM_CELL_DECLARE(er0_ab, rec_t);
+PRAM_CELL_DEFINE_IN(er0_ab, 5, PRAM_AB, &rg0, 16);
+PRAM_CELL_DECLARE(er0_s, rec_t);
+PRAM_CELL_DEFINE_IN(er0_s, 5, PRAM_SINGLE, &rg0, 72);
+PRAM_CELL_DECLARE(er4_ab, rec_t);
+PRAM_CELL_DEFINE_IN(er4_ab, 5, PRAM_AB, &rg4, 16);
+PRAM_CELL_DECLARE(er1_s, rec_t);
+PRAM_CELL_DEFINE_IN(er1_s, 5, PRAM_SINGLE, &rg1, 8);
+
+/* Raw storage of a cell (ordinary memory only). */
+static uint8_t *mem(const pram_cell_t *c)
+{
+    if (c->region)
+        return (uint8_t *)(uintptr_t)c->region->base + c->offset;
+    return (uint8_t *)c->addr;
+}
+
+static const rec_t v0 = {0x01020304u, 0x0506u, {7, 8, 9, 10, 11, 12}};
+static const rec_t v1 = {0xA1A2A3A4u, 0xA5A6u, {0xA7, 0xA8, 0xA9, 0xAA, 0xAB, 0xAC}};
+static const rec_t zero_rec = {0, 0, {0, 0, 0, 0, 0, 0}};
+static volatile int yes = 1; /* a condition the compiler cannot see through */
+
+static void reset(const pram_cell_t *c, uint8_t fill)
+{
+    memset(mem(c), fill, pram_cell_storage_size(c));
+}
+
+static void must_read(const pram_cell_t *c, const void *want)
+{
+    uint8_t got[64];
+    memset(got, 0x5A, sizeof got);
+    CHECK_EQ(pram_cell_get(c, got, c->size), PRAM_OK);
+    CHECK_MEM(got, want, c->size);
+    CHECK_EQ(pram_cell_status(c), PRAM_OK);
+}
+
+static void must_be_invalid(const pram_cell_t *c)
+{
+    uint8_t got[64], sent[64];
+    memset(got, 0x5A, sizeof got);
+    memset(sent, 0x5A, sizeof sent);
+    CHECK_EQ(pram_cell_get(c, got, c->size), PRAM_ERR_INVALID);
+    CHECK_MEM(got, sent, sizeof got);
+    CHECK_EQ(pram_cell_status(c), PRAM_ERR_INVALID);
+    CHECK_EQ(pram_cell_is_valid(c), 0);
+}
+
+/* Exactly what a reader must see: the old value (A/B) or nothing (single). */
+static void must_keep_old(const pram_cell_t *c, const void *old)
+{
+    if (c->mode == PRAM_AB)
+        must_read(c, old);
+    else
+        must_be_invalid(c);
+}
+
+/* Oracle: slot index holding the newest committed value, -1 if none. */
+static int ref_newest(const pram_cell_t *c, uint16_t *seq)
+{
+    uint16_t s0 = 0, s1 = 0;
+    int ok0 = ref_valid(c, mem(c), &s0);
+    int ok1 = c->mode == PRAM_AB && ref_valid(c, mem(c) + c->slot_size, &s1);
+    int pick = ok0 && ok1 ? ((uint16_t)(s1 - s0) != 0 && (uint16_t)(s1 - s0) < 0x8000u)
+               : ok0     ? 0
+               : ok1     ? 1
+                         : -1;
+    if (seq)
+        *seq = pick == 1 ? s1 : s0;
+    return pick;
+}
+
+/* Oracle: how many slots hold a committed value. */
+static int count_valid(const pram_cell_t *c)
+{
+    int n = ref_valid(c, mem(c), NULL);
+    if (c->mode == PRAM_AB)
+        n += ref_valid(c, mem(c) + c->slot_size, NULL);
+    return n;
+}
+
+/* How many slots hold the magic word (headers of any layout). */
+static int count_magic(const pram_cell_t *c)
+{
+    int n = rd32(mem(c)) == MAGIC;
+    if (c->mode == PRAM_AB)
+        n += rd32(mem(c) + c->slot_size) == MAGIC;
+    return n;
+}
+
+/* After a completed A/B commit: exactly one slot has the magic, the valid
+ * one; a single-slot cell's one slot is valid. */
+static void check_one_at_rest(const pram_cell_t *c)
+{
+    CHECK_EQ(count_magic(c), 1);
+    CHECK_EQ(count_valid(c), 1);
+}
+
+/* Where an edit must write: slot 0 (single), else the slot not holding the
+ * current value; returns the value address there. */
+static uint8_t *expected_edit_target(const pram_cell_t *c)
+{
+    int cur = ref_newest(c, NULL);
+    unsigned t = c->mode == PRAM_AB && cur >= 0 ? (unsigned)cur ^ 1u : 0u;
+    if (c->mode == PRAM_AB && cur < 0)
+        return NULL; /* no current value: either slot will do */
+    return mem(c) + t * c->slot_size + c->value_offset;
+}
+
+/* ---- Scope scenarios, generated for each typed cell ------------------------- */
+
+#define SCOPE_TESTS(name)                                                                    \
+    static void name##_scope_normal_end(void)                                                \
+    {                                                                                        \
+        int rc = 12345, runs = 0, mis = pram_test_misuse_count;                              \
+        rec_t want = v0;                                                                     \
+        uint8_t *target;                                                                     \
+        reset(&name, 0);                                                                     \
+        CHECK_EQ(name##_set(&v0), PRAM_OK);                                                  \
+        target = expected_edit_target(&name);                                                \
+        PRAM_EDIT(name, e, rc) {                                                             \
+            runs++;                                                                          \
+            CHECK(e.value != NULL);                                                          \
+            CHECK((uint8_t *)e.value == target);                                             \
+            CHECK_MEM(e.value, &v0, sizeof v0); /* KEEP: starts from the value */            \
+            e.value->a = 0xCAFEF00Du;                                                        \
+            e.value->c[5] = 0x99;                                                            \
+        }                                                                                    \
+        want.a = 0xCAFEF00Du;                                                                \
+        want.c[5] = 0x99;                                                                    \
+        CHECK_EQ(runs, 1);                                                                   \
+        CHECK_EQ(rc, PRAM_OK);                                                               \
+        must_read(&name, &want);                                                          \
+        CHECK(ref_newest(&name, NULL) >= 0);                                                 \
+        CHECK_MEM(mem(&name) + (unsigned)ref_newest(&name, NULL) * name.slot_size +          \
+                      name.value_offset, &want, sizeof want);                                \
+        /* A/B: the slot that held v0 was retired after the commit. */                      \
+        check_one_at_rest(&name);                                                            \
+        CHECK_EQ(pram_test_misuse_count, mis);                                               \
+        /* A second edit builds on the first. */                                             \
+        PRAM_EDIT(name, e, rc) { e.value->b = 0x4242u; }                                     \
+        want.b = 0x4242u;                                                                    \
+        CHECK_EQ(rc, PRAM_OK);                                                               \
+        must_read(&name, &want);                                                          \
+        check_one_at_rest(&name);                                                            \
+    }                                                                                        \
+    static void name##_scope_continue(void)                                                  \
+    {                                                                                        \
+        int rc = 12345, runs = 0, mis = pram_test_misuse_count;                              \
+        rec_t want = v0;                                                                     \
+        reset(&name, 0);                                                                     \
+        CHECK_EQ(name##_set(&v0), PRAM_OK);                                                  \
+        PRAM_EDIT(name, e, rc) {                                                             \
+            runs++;                                                                          \
+            e.value->a = 7u;                                                                 \
+            if (yes)                                                                         \
+                continue;                                                                    \
+            e.value->a = 8u;                                                                 \
+        }                                                                                    \
+        want.a = 7u;                                                                         \
+        CHECK_EQ(runs, 1);                                                                   \
+        CHECK_EQ(rc, PRAM_OK);                                                               \
+        must_read(&name, &want);                                                          \
+        CHECK_EQ(pram_test_misuse_count, mis);                                               \
+    }                                                                                        \
+    static void name##_scope_inner_break(void)                                               \
+    {                                                                                        \
+        int rc = 12345, runs = 0, i, mis = pram_test_misuse_count;                           \
+        rec_t want = v0;                                                                     \
+        reset(&name, 0);                                                                     \
+        CHECK_EQ(name##_set(&v0), PRAM_OK);                                                  \
+        PRAM_EDIT(name, e, rc) {                                                             \
+            runs++;                                                                          \
+            for (i = 0; i < 6; i++) {                                                        \
+                if (i == 3 && yes)                                                           \
+                    break; /* leaves the inner loop only */                                  \
+                e.value->c[i] = (uint8_t)(0x70 + i);                                         \
+            }                                                                                \
+        }                                                                                    \
+        want.c[0] = 0x70, want.c[1] = 0x71, want.c[2] = 0x72;                                \
+        CHECK_EQ(runs, 1);                                                                   \
+        CHECK_EQ(rc, PRAM_OK);                                                               \
+        must_read(&name, &want);                                                          \
+        CHECK_EQ(pram_test_misuse_count, mis);                                               \
+    }                                                                                        \
+    static void name##_scope_abort(void)                                                     \
+    {                                                                                        \
+        int rc = 12345, runs = 0, reached = 0, mis = pram_test_misuse_count;                 \
+        uint64_t s0;                                                                         \
+        reset(&name, 0);                                                                     \
+        CHECK_EQ(name##_set(&v0), PRAM_OK);                                                  \
+        s0 = pram_test_stores;                                                               \
+        PRAM_EDIT(name, e, rc) {                                                             \
+            runs++;                                                                          \
+            /* begin: magic<-0 (+ A/B copy of the value words), no more */                   \
+            CHECK_EQ(pram_test_stores - s0,                                                  \
+                     1u + (name.mode == PRAM_AB ? (sizeof(rec_t) + 3u) / 4u : 0u));          \
+            s0 = pram_test_stores;                                                           \
+            e.value->a = 5u;                                                                 \
+            if (yes)                                                                         \
+                PRAM_EDIT_ABORT(e);                                                          \
+            reached++; /* PRAM_EDIT_ABORT leaves the scope */                                \
+            e.value->a = 6u;                                                                 \
+        }                                                                                    \
+        CHECK_EQ(runs, 1);                                                                   \
+        CHECK_EQ(reached, 0);                                                                \
+        /* Left through `continue`: the step saw the abort. */                               \
+        CHECK_EQ(rc, PRAM_EDIT_ABORTED);                                                     \
+        /* abort stores nothing: only the body's own plain write landed. */                  \
+        CHECK_EQ(pram_test_stores, s0);                                                      \
+        must_keep_old(&name, &v0);                                                           \
+        CHECK_EQ(count_magic(&name), name.mode == PRAM_AB ? 1 : 0);                          \
+        CHECK_EQ(pram_test_misuse_count, mis); /* abort is a proper exit */                  \
+        /* The cell works normally afterwards. */                                            \
+        PRAM_EDIT_ZEROED(name, f, rc) { f.value->a = 1u; }                                   \
+        CHECK_EQ(rc, PRAM_OK);                                                               \
+        {                                                                                    \
+            rec_t want = zero_rec;                                                           \
+            want.a = 1u;                                                                     \
+            must_read(&name, &want);                                                         \
+        }                                                                                    \
+        check_one_at_rest(&name);                                                            \
+        /* An abort as the scope's first statement: same result. */                          \
+        rc = 12345;                                                                          \
+        CHECK_EQ(name##_set(&v0), PRAM_OK);                                                  \
+        PRAM_EDIT(name, e, rc) { PRAM_EDIT_ABORT(e); }                                       \
+        must_keep_old(&name, &v0);                                                           \
+        CHECK_EQ(rc, PRAM_EDIT_ABORTED);                                                     \
+        CHECK_EQ(pram_test_misuse_count, mis);                                               \
+        /* A scope run after an aborted one starts afresh and commits. */                    \
+        PRAM_EDIT(name, e, rc) {                                                             \
+            if (name.mode == PRAM_AB)                                                        \
+                CHECK_MEM(e.value, &v0, sizeof v0);                                          \
+            e.value->b = 0x1234u;                                                            \
+        }                                                                                    \
+        CHECK_EQ(rc, name.mode == PRAM_AB ? PRAM_OK : PRAM_ERR_INVALID);                     \
+        if (name.mode == PRAM_AB) {                                                          \
+            rec_t want = v0;                                                                 \
+            want.b = 0x1234u;                                                                \
+            must_read(&name, &want);                                                         \
+            check_one_at_rest(&name);                                                        \
+        }                                                                                    \
+    }                                                                                        \
+    static void name##_scope_break(void)                                                     \
+    {                                                                                        \
+        int rc = 12345, runs = 0, mis = pram_test_misuse_count;                              \
+        reset(&name, 0);                                                                     \
+        CHECK_EQ(name##_set(&v0), PRAM_OK);                                                  \
+        PRAM_EDIT(name, e, rc) {                                                             \
+            runs++;                                                                          \
+            e.value->a = 5u;                                                                 \
+            if (yes)                                                                         \
+                break;                                                                       \
+        }                                                                                    \
+        CHECK_EQ(runs, 1);                                                                   \
+        CHECK_EQ(pram_test_misuse_count, mis + 1);                                           \
+        CHECK_EQ(pram_test_last_misuse, PRAM_ERR_SCOPE);                                     \
+        must_keep_old(&name, &v0); /* nothing committed */                                 \
+        CHECK_EQ(count_valid(&name), name.mode == PRAM_AB ? 1 : 0);                          \
+        CHECK_EQ(name##_set(&v1), PRAM_OK);                                                  \
+        must_read(&name, &v1);                                                            \
+    }                                                                                        \
+    static int name##_return_helper(int *runs)                                               \
+    {                                                                                        \
+        int rc;                                                                              \
+        PRAM_EDIT(name, e, rc) {                                                             \
+            (*runs)++;                                                                       \
+            e.value->a = 5u;                                                                 \
+            if (yes)                                                                         \
+                return 1;                                                                    \
+        }                                                                                    \
+        return rc == PRAM_OK ? 2 : 3;                                                        \
+    }                                                                                        \
+    static void name##_scope_return(void)                                                    \
+    {                                                                                        \
+        int runs = 0, mis = pram_test_misuse_count;                                          \
+        reset(&name, 0);                                                                     \
+        CHECK_EQ(name##_set(&v0), PRAM_OK);                                                  \
+        CHECK_EQ(name##_return_helper(&runs), 1);                                            \
+        CHECK_EQ(runs, 1);                                                                   \
+        CHECK_EQ(pram_test_misuse_count, mis + 1);                                           \
+        CHECK_EQ(pram_test_last_misuse, PRAM_ERR_SCOPE);                                     \
+        must_keep_old(&name, &v0);                                                         \
+    }                                                                                        \
+    static void name##_scope_goto(void)                                                      \
+    {                                                                                        \
+        int rc = 12345, runs = 0, mis = pram_test_misuse_count;                              \
+        reset(&name, 0);                                                                     \
+        CHECK_EQ(name##_set(&v0), PRAM_OK);                                                  \
+        PRAM_EDIT(name, e, rc) {                                                             \
+            runs++;                                                                          \
+            e.value->a = 5u;                                                                 \
+            if (yes)                                                                         \
+                goto out;                                                                    \
+        }                                                                                    \
+    out:                                                                                     \
+        CHECK_EQ(runs, 1);                                                                   \
+        CHECK_EQ(pram_test_misuse_count, mis + 1);                                           \
+        CHECK_EQ(pram_test_last_misuse, PRAM_ERR_SCOPE);                                     \
+        must_keep_old(&name, &v0);                                                         \
+    }                                                                                        \
+    static void name##_scope_begin_fails(void)                                               \
+    {                                                                                        \
+        static uint8_t snap[128];                                                            \
+        int rc = 12345, runs = 0, mis = pram_test_misuse_count;                              \
+        uint64_t s0;                                                                         \
+        size_t len = pram_cell_storage_size(&name);                                          \
+        /* KEEP on an invalid cell: the body does not run, rc is the error. */               \
+        reset(&name, 0xA5);                                                                  \
+        memcpy(snap, mem(&name), len);                                                       \
+        s0 = pram_test_stores;                                                               \
+        PRAM_EDIT(name, e, rc) { runs++; }                                                   \
+        CHECK_EQ(runs, 0);                                                                   \
+        CHECK_EQ(rc, PRAM_ERR_INVALID);                                                      \
+        CHECK_EQ(pram_test_stores, s0);                                                      \
+        CHECK_MEM(mem(&name), snap, len);                                                    \
+        /* KEEP on a cell from another layout: PRAM_ERR_LAYOUT, untouched. */               \
+        CHECK_EQ(pram_cell_set(&name##_other, &v1, sizeof v1), PRAM_OK);                     \
+        memcpy(snap, mem(&name), len);                                                       \
+        s0 = pram_test_stores;                                                               \
+        PRAM_EDIT(name, e, rc) { runs++; }                                                   \
+        CHECK_EQ(runs, 0);                                                                   \
+        CHECK_EQ(rc, PRAM_ERR_LAYOUT);                                                       \
+        CHECK_EQ(pram_test_stores, s0);                                                      \
+        CHECK_MEM(mem(&name), snap, len);                                                    \
+        CHECK_EQ(pram_test_misuse_count, mis);                                               \
+        /* ZEROED takes over a foreign layout: then it is ours. */                           \
+        PRAM_EDIT_ZEROED(name, e, rc) {                                                      \
+            runs++;                                                                          \
+            CHECK_MEM(e.value, &zero_rec, sizeof zero_rec);                                  \
+            e.value->b = 3u;                                                                 \
+        }                                                                                    \
+        CHECK_EQ(runs, 1);                                                                   \
+        CHECK_EQ(rc, PRAM_OK);                                                               \
+        {                                                                                    \
+            rec_t want = zero_rec;                                                           \
+            want.b = 3u;                                                                     \
+            must_read(&name, &want);                                                      \
+        }                                                                                    \
+        CHECK_EQ(pram_cell_status(&name##_other), PRAM_ERR_LAYOUT);                          \
+    }                                                                                        \
+    static void name##_scope_zeroed(void)                                                    \
+    {                                                                                        \
+        int rc = 12345, runs = 0;                                                            \
+        rec_t want = zero_rec;                                                               \
+        /* On garbage (invalid): starts from zeros. */                                       \
+        reset(&name, 0xA5);                                                                  \
+        PRAM_EDIT_ZEROED(name, e, rc) {                                                      \
+            runs++;                                                                          \
+            CHECK_MEM(e.value, &zero_rec, sizeof zero_rec);                                  \
+            e.value->c[2] = 0x33;                                                            \
+        }                                                                                    \
+        want.c[2] = 0x33;                                                                    \
+        CHECK_EQ(runs, 1);                                                                   \
+        CHECK_EQ(rc, PRAM_OK);                                                               \
+        must_read(&name, &want);                                                          \
+        /* On a valid cell: still from zeros, the old value readable (A/B). */              \
+        CHECK_EQ(name##_set(&v0), PRAM_OK);                                                  \
+        PRAM_EDIT_ZEROED(name, e, rc) {                                                      \
+            runs++;                                                                          \
+            CHECK_MEM(e.value, &zero_rec, sizeof zero_rec);                                  \
+            must_keep_old(&name, &v0);                                                     \
+            e.value->a = 0x11u;                                                              \
+        }                                                                                    \
+        want = zero_rec;                                                                     \
+        want.a = 0x11u;                                                                      \
+        CHECK_EQ(rc, PRAM_OK);                                                               \
+        must_read(&name, &want);                                                          \
+    }                                                                                        \
+    static void name##_scope_while_open(void)                                                \
+    {                                                                                        \
+        int rc = 12345;                                                                      \
+        reset(&name, 0);                                                                     \
+        CHECK_EQ(name##_set(&v0), PRAM_OK);                                                  \
+        PRAM_EDIT(name, e, rc) {                                                             \
+            must_keep_old(&name, &v0);                                                     \
+            *e.value = v1;                                                                   \
+            /* Writes in progress are not visible: old value or invalid. */                 \
+            must_keep_old(&name, &v0);                                                     \
+        }                                                                                    \
+        CHECK_EQ(rc, PRAM_OK);                                                               \
+        must_read(&name, &v1);                                                            \
+    }                                                                                        \
+    static void name##_scope_all(void **state)                                               \
+    {                                                                                        \
+        (void)state;                                                                         \
+        g_ctx = #name;                                                                       \
+        name##_scope_normal_end();                                                           \
+        name##_scope_continue();                                                             \
+        name##_scope_inner_break();                                                          \
+        name##_scope_break();                                                                \
+        name##_scope_return();                                                               \
+        name##_scope_goto();                                                                 \
+        name##_scope_begin_fails();                                                          \
+        name##_scope_zeroed();                                                               \
+        name##_scope_while_open();                                                           \
+    }                                                                                        \
+    static void name##_scope_abort_test(void **state)                                        \
+    {                                                                                        \
+        (void)state;                                                                         \
+        g_ctx = #name;                                                                       \
+        name##_scope_abort();                                                                \
+    }
+
+#define ed_s_other ed2_s
+#define ed_ab_other ed2_ab
+#define er0_ab_other er0_ab_schema2
+/* schema-2 twin of er0_ab in the same region place */
+PRAM_CELL_DECLARE(er0_ab_schema2, rec_t);
+PRAM_CELL_DEFINE_IN(er0_ab_schema2, 6, PRAM_AB, &rg0, 16);
+
+SCOPE_TESTS(ed_s)
+SCOPE_TESTS(ed_ab)
+SCOPE_TESTS(er0_ab)
+
+/* ---- Explicit API -------------------------------------------------------------- */
+
+static size_t words(size_t n)
+{
+    return (n + 3u) / 4u;
+}
+
+static void explicit_api(const pram_cell_t *c, const void *a, const void *b)
+{
+    pram_edit_t ed, idle = PRAM_EDIT_INIT(PRAM_EDIT_KEEP);
+    uint8_t *target;
+    uint64_t s0;
+    uint16_t seq_before = 0, seq_after = 0;
+    int cur;
+    size_t w = words(c->size);
+    static uint8_t snap[256];
+    size_t len = pram_cell_storage_size(c);
+
+    reset(c, 0);
+    CHECK_EQ(pram_cell_set(c, a, c->size), PRAM_OK);
+
+    /* Never-begun edit: nothing to commit or abort. */
+    CHECK_EQ(pram_cell_edit_commit(&idle), PRAM_ERR_SCOPE);
+    CHECK_EQ(pram_cell_edit_abort(&idle), PRAM_ERR_SCOPE);
+
+    /* begin KEEP: pointer into the slot the commit will use. */
+    cur = ref_newest(c, &seq_before);
+    CHECK(cur >= 0);
+    target = expected_edit_target(c);
+    memcpy(snap, mem(c), len);
+    s0 = pram_test_stores;
+    CHECK_EQ(pram_cell_edit_begin(c, &ed, PRAM_EDIT_KEEP), PRAM_OK);
+    /* single: magic<-0 only (edits in place); A/B: magic<-0 + copy. */
+    CHECK_EQ(pram_test_stores - s0, c->mode == PRAM_AB ? 1u + w : 1u);
+    CHECK(ed.value == (void *)target);
+    CHECK((uint8_t *)ed.value >= mem(c) && (uint8_t *)ed.value + c->size <= mem(c) + len);
+    CHECK_MEM(ed.value, a, c->size);
+    if (c->mode == PRAM_AB) {
+        /* The current slot is untouched, the copy is in the other one. */
+        CHECK_MEM(mem(c) + (unsigned)cur * c->slot_size, snap + (unsigned)cur * c->slot_size,
+                  c->slot_size);
+        must_read(c, a);
+    } else {
+        must_be_invalid(c);
+    }
+    memcpy(ed.value, b, c->size);
+    memcpy(snap, mem(c), len);
+    s0 = pram_test_stores;
+    CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_OK);
+    /* layout, seal, magic; A/B then retires the other slot (magic<-0). */
+    CHECK_EQ(pram_test_stores - s0, c->mode == PRAM_AB ? 4u : 3u);
+    must_read(c, b);
+    CHECK(ref_newest(c, &seq_after) >= 0);
+    CHECK_MEM(mem(c) + (unsigned)ref_newest(c, NULL) * c->slot_size + c->value_offset, b,
+              c->size);
+    check_one_at_rest(c);
+    if (c->mode == PRAM_AB) {
+        CHECK_EQ(ref_newest(c, NULL), cur ^ 1);
+        CHECK_EQ(seq_after, (uint16_t)(seq_before + 1u));
+        /* The retire clears the previous slot's magic, nothing else. */
+        CHECK_EQ(rd32(mem(c) + (unsigned)cur * c->slot_size), 0);
+        CHECK_MEM(mem(c) + (unsigned)cur * c->slot_size + 4,
+                  snap + (unsigned)cur * c->slot_size + 4, c->slot_size - 4);
+    }
+    /* Closed: commit and abort now refused, nothing stored. */
+    s0 = pram_test_stores;
+    CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_ERR_SCOPE);
+    CHECK_EQ(pram_cell_edit_abort(&ed), PRAM_ERR_SCOPE);
+    CHECK_EQ(pram_test_stores, s0);
+    must_read(c, b);
+
+    /* begin ZERO then abort: A/B keeps b, single is left invalid. */
+    target = expected_edit_target(c);
+    s0 = pram_test_stores;
+    CHECK_EQ(pram_cell_edit_begin(c, &ed, PRAM_EDIT_ZERO), PRAM_OK);
+    CHECK_EQ(pram_test_stores - s0, 1u + w);
+    CHECK(ed.value == (void *)target);
+    {
+        static const uint8_t zeros[64];
+        CHECK_MEM(ed.value, zeros, c->size);
+    }
+    memcpy(ed.value, a, c->size);
+    s0 = pram_test_stores;
+    CHECK_EQ(pram_cell_edit_abort(&ed), PRAM_OK);
+    CHECK_EQ(pram_test_stores, s0);
+    CHECK_EQ(ed.result, PRAM_EDIT_ABORTED);
+    must_keep_old(c, b);
+    CHECK_EQ(pram_cell_edit_abort(&ed), PRAM_ERR_SCOPE);
+    CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_ERR_SCOPE);
+    must_keep_old(c, b);
+
+    /* Bad flags, NULLs: refused, nothing stored, edit not open. */
+    CHECK_EQ(pram_cell_set(c, a, c->size), PRAM_OK);
+    memcpy(snap, mem(c), len);
+    s0 = pram_test_stores;
+    CHECK_EQ(pram_cell_edit_begin(c, &ed, 2u), PRAM_ERR_FLAGS);
+    CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_ERR_SCOPE);
+    CHECK_EQ(pram_cell_edit_begin(c, NULL, PRAM_EDIT_KEEP), PRAM_ERR_NULL);
+    CHECK_EQ(pram_cell_edit_begin(NULL, &ed, PRAM_EDIT_KEEP), PRAM_ERR_NULL);
+    CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_ERR_SCOPE);
+    CHECK_EQ(pram_cell_edit_commit(NULL), PRAM_ERR_NULL);
+    CHECK_EQ(pram_cell_edit_abort(NULL), PRAM_ERR_NULL);
+    CHECK_EQ(pram_test_stores, s0);
+    CHECK_MEM(mem(c), snap, len);
+    must_read(c, a);
+
+    /* Successive edits alternate A/B slots; the pointer follows. */
+    {
+        int k;
+        for (k = 0; k < 5; k++) {
+            int before = ref_newest(c, NULL);
+            target = expected_edit_target(c);
+            CHECK_EQ(pram_cell_edit_begin(c, &ed, PRAM_EDIT_KEEP), PRAM_OK);
+            CHECK(ed.value == (void *)target);
+            ((uint8_t *)ed.value)[0] = (uint8_t)(0xE0 + k);
+            CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_OK);
+            check_one_at_rest(c);
+            CHECK_EQ(ref_newest(c, NULL), c->mode == PRAM_AB ? before ^ 1 : 0);
+            CHECK_EQ(((const uint8_t *)mem(c) + (unsigned)ref_newest(c, NULL) * c->slot_size +
+                      c->value_offset)[0],
+                     0xE0 + k);
+        }
+    }
+
+    /* ZERO from nothing valid (garbage): slot 0 opened with seq 1, the other
+     * slot not touched before the commit (no clearing beforehand); the
+     * commit's retire then clears its magic. */
+    reset(c, 0xA5);
+    memcpy(snap, mem(c), len);
+    s0 = pram_test_stores;
+    CHECK_EQ(pram_cell_edit_begin(c, &ed, PRAM_EDIT_ZERO), PRAM_OK);
+    CHECK_EQ(pram_test_stores - s0, 1u + w);
+    CHECK(ed.value == (void *)(mem(c) + c->value_offset));
+    CHECK_EQ(ed.seq, c->mode == PRAM_AB ? 1u : 0u);
+    if (c->mode == PRAM_AB)
+        CHECK_MEM(mem(c) + c->slot_size, snap + c->slot_size, c->slot_size);
+    memcpy(ed.value, b, c->size);
+    s0 = pram_test_stores;
+    CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_OK);
+    CHECK_EQ(pram_test_stores - s0, c->mode == PRAM_AB ? 4u : 3u);
+    must_read(c, b);
+    CHECK_EQ(ref_newest(c, &seq_after), 0);
+    CHECK_EQ(seq_after, c->mode == PRAM_AB ? 1u : 0u);
+    check_one_at_rest(c);
+    if (c->mode == PRAM_AB) {
+        CHECK_EQ(rd32(mem(c) + c->slot_size), 0);
+        CHECK_MEM(mem(c) + c->slot_size + 4, snap + c->slot_size + 4, c->slot_size - 4);
+    }
+}
+
+static void test_explicit_api(void **state)
+{
+    odd7_t a = {{'a', 'b', 'c', 'd', 'e', 'f', 'g'}}, b = {{'t', 'u', 'v', 'w', 'x', 'y', 'z'}};
+    (void)state;
+    g_ctx = "explicit ed_s";
+    explicit_api(&ed_s, &v0, &v1);
+    g_ctx = "explicit ed_ab";
+    explicit_api(&ed_ab, &v0, &v1);
+    g_ctx = "explicit ed7_s";
+    explicit_api(&ed7_s, &a, &b);
+    g_ctx = "explicit ed7_ab";
+    explicit_api(&ed7_ab, &a, &b);
+    g_ctx = "explicit er0_s";
+    explicit_api(&er0_s, &v0, &v1);
+    g_ctx = "explicit er0_ab";
+    explicit_api(&er0_ab, &v0, &v1);
+}
+
+/* The typed wrappers keep .value in step with the generic edit. */
+static void test_typed_explicit(void **state)
+{
+    ed_ab_edit_t te;
+    ed_s_edit_t ts;
+    rec_t want = v0;
+    (void)state;
+    g_ctx = "typed";
+    reset(&ed_ab, 0);
+    reset(&ed_s, 0);
+    CHECK_EQ(ed_ab_set(&v0), PRAM_OK);
+    CHECK_EQ(ed_ab_edit_begin(&te, PRAM_EDIT_KEEP), PRAM_OK);
+    CHECK(te.value != NULL && (void *)te.value == te.edit.value);
+    CHECK_MEM(te.value, &v0, sizeof v0);
+    te.value->b = 0xBEEFu;
+    want.b = 0xBEEFu;
+    CHECK_EQ(ed_ab_edit_commit(&te), PRAM_OK);
+    CHECK(te.value == NULL);
+    CHECK_EQ(ed_ab_edit_commit(&te), PRAM_ERR_SCOPE);
+    must_read(&ed_ab, &want);
+    CHECK_EQ(ed_ab_edit_begin(&te, PRAM_EDIT_ZERO), PRAM_OK);
+    CHECK_EQ(ed_ab_edit_abort(&te), PRAM_OK);
+    CHECK(te.value == NULL);
+    CHECK_EQ(ed_ab_edit_abort(&te), PRAM_ERR_SCOPE);
+    must_read(&ed_ab, &want);
+    /* begin failing leaves .value NULL */
+    CHECK_EQ(ed_s_edit_begin(&ts, PRAM_EDIT_KEEP), PRAM_ERR_INVALID);
+    CHECK(ts.value == NULL);
+    CHECK_EQ(ed_s_edit_commit(&ts), PRAM_ERR_SCOPE);
+    CHECK_EQ(ed_s_edit_begin(&ts, PRAM_EDIT_ZERO), PRAM_OK);
+    CHECK(ts.value == (rec_t *)(void *)(m_s.b + ed_s.value_offset));
+    ts.value->a = 77u;
+    CHECK_EQ(ed_s_edit_commit(&ts), PRAM_OK);
+    want = zero_rec;
+    want.a = 77u;
+    must_read(&ed_s, &want);
+}
+
+/* Edits hand out pointers: only in ordinary memory; aligned for the type. */
+static void test_edit_regions_and_alignment(void **state)
+{
+    pram_edit_t ed;
+    int rc = 12345, runs = 0, k;
+    uint64_t s0;
+    (void)state;
+    g_ctx = "regions";
+    memset(&rg4_mem, 0, sizeof rg4_mem);
+    memset(&rg1_mem, 0, sizeof rg1_mem);
+    CHECK_EQ(er4_ab_set(&v0), PRAM_OK);
+    CHECK_EQ(er1_s_set(&v0), PRAM_OK);
+    s0 = pram_test_stores;
+    CHECK_EQ(pram_cell_edit_begin(&er4_ab, &ed, PRAM_EDIT_KEEP), PRAM_ERR_ACCESS);
+    CHECK(ed.value == NULL);
+    CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_ERR_SCOPE);
+    CHECK_EQ(pram_cell_edit_begin(&er1_s, &ed, PRAM_EDIT_ZERO), PRAM_ERR_ACCESS);
+    PRAM_EDIT(er4_ab, e, rc) { runs++; }
+    CHECK_EQ(runs, 0);
+    CHECK_EQ(rc, PRAM_ERR_ACCESS);
+    PRAM_EDIT_ZEROED(er1_s, e, rc) { runs++; }
+    CHECK_EQ(runs, 0);
+    CHECK_EQ(rc, PRAM_ERR_ACCESS);
+    CHECK_EQ(pram_test_stores, s0);
+    must_read(&er4_ab, &v0);
+    must_read(&er1_s, &v0);
+
+    /* Width-0 region: the pointer is inside the region's RAM. */
+    memset(&rg0_mem, 0, sizeof rg0_mem);
+    CHECK_EQ(er0_ab_set(&v0), PRAM_OK);
+    PRAM_EDIT(er0_ab, e, rc) {
+        CHECK((uint8_t *)e.value >= rg0_mem.b + 16 + 12 &&
+              (uint8_t *)e.value + sizeof(rec_t) <= rg0_mem.b + 16 + 2 * 24);
+        e.value->a = 0x600Du;
+    }
+    CHECK_EQ(rc, PRAM_OK);
+
+    /* 8-aligned value: every slot's edit pointer suits uint64_t/double. */
+    g_ctx = "alignment";
+    memset(&m8, 0, sizeof m8);
+    CHECK_EQ(ed8_ab.value_offset, 16);
+    for (k = 0; k < 4; k++) {
+        PRAM_EDIT_ZEROED(ed8_ab, e, rc) {
+            CHECK_EQ((uintptr_t)e.value % 8u, 0);
+            CHECK((uint8_t *)e.value == m8.b + 16 || (uint8_t *)e.value == m8.b + 40 + 16);
+            e.value->u = 0x0102030405060708ull * (uint64_t)(k + 1);
+            e.value->d = 0.25 * k;
+        }
+        CHECK_EQ(rc, PRAM_OK);
+        {
+            al8_t o;
+            CHECK_EQ(ed8_ab_get(&o), PRAM_OK);
+            CHECK(o.u == 0x0102030405060708ull * (uint64_t)(k + 1) && o.d == 0.25 * k);
+        }
+    }
+}
+
+/* Every prior state an A/B cell may be found in (crafted): after each
+ * completed edit commit exactly one slot has the magic; the edit went to
+ * the slot not holding the current value (slot 0 if none), seq current+1
+ * (1 if none); commit is 4 stores.  KEEP on no valid value is refused. */
+static void edit_at_rest(const pram_cell_t *c)
+{
+    static uint8_t cur_v[64], oth_v[64], want[64];
+    uint16_t foreign = (uint16_t)(c->schema ^ 0x0100u);
+    uint8_t *m = mem(c);
+    size_t ss = c->slot_size;
+    int st;
+    unsigned flags;
+    memset(cur_v, 0x3C, c->size);
+    memset(oth_v, 0xC3, c->size);
+    for (st = 0; st < 12; st++)
+        for (flags = 0; flags <= PRAM_EDIT_ZERO; flags++) {
+            pram_edit_t ed;
+            uint16_t seq = 0, sq = 0;
+            int cur, rc, foreign_magic;
+            unsigned t;
+            uint64_t s0;
+            g_iter = st * 10 + (int)flags;
+            reset(c, st == 1 ? 0xA5 : 0);
+            switch (st) {
+            case 0: case 1: break;
+            case 2: ref_craft(m, c, c->schema, 5, cur_v); break;
+            case 3: ref_craft(m + ss, c, c->schema, 5, cur_v); break;
+            case 4: ref_craft(m, c, c->schema, 4, oth_v); ref_craft(m + ss, c, c->schema, 5, cur_v); break;
+            case 5: ref_craft(m, c, c->schema, 0, cur_v); ref_craft(m + ss, c, c->schema, 0xFFFFu, oth_v); break;
+            case 6: ref_craft(m, c, foreign, 5, oth_v); break;
+            case 7: ref_craft(m + ss, c, foreign, 5, oth_v); break;
+            case 8: ref_craft(m, c, c->schema, 5, cur_v); ref_craft(m + ss, c, foreign, 9, oth_v); break;
+            case 9: ref_craft(m, c, foreign, 9, oth_v); ref_craft(m + ss, c, c->schema, 5, cur_v); break;
+            case 10: /* ours with a broken CRC next to a valid one */
+                ref_craft(m, c, c->schema, 5, cur_v);
+                ref_craft(m + ss, c, c->schema, 6, oth_v);
+                m[ss + c->value_offset] ^= 0x01u;
+                break;
+            default: /* both foreign */
+                ref_craft(m, c, foreign, 5, oth_v);
+                ref_craft(m + ss, c, foreign, 6, oth_v);
+                break;
+            }
+            cur = ref_newest(c, &seq);
+            foreign_magic = count_magic(c) > count_valid(c) && st != 10;
+            t = cur >= 0 ? (unsigned)cur ^ 1u : 0u;
+            s0 = pram_test_stores;
+            rc = pram_cell_edit_begin(c, &ed, flags);
+            if (flags == PRAM_EDIT_KEEP && cur < 0) {
+                CHECK_EQ(rc, foreign_magic ? PRAM_ERR_LAYOUT : PRAM_ERR_INVALID);
+                CHECK_EQ(pram_test_stores, s0);
+                continue;
+            }
+            CHECK_EQ(rc, PRAM_OK);
+            CHECK_EQ(pram_test_stores - s0, 1u + words(c->size));
+            CHECK(ed.value == (void *)(m + t * ss + c->value_offset));
+            CHECK_EQ(ed.seq, cur >= 0 ? (uint16_t)(seq + 1u) : 1u);
+            if (flags == PRAM_EDIT_KEEP)
+                CHECK_MEM(ed.value, cur_v, c->size);
+            memset(want, 0x40 + st, c->size);
+            memcpy(ed.value, want, c->size);
+            s0 = pram_test_stores;
+            CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_OK);
+            CHECK_EQ(pram_test_stores - s0, 4u);
+            must_read(c, want);
+            CHECK_EQ(ref_newest(c, &sq), (int)t);
+            CHECK_EQ(sq, cur >= 0 ? (uint16_t)(seq + 1u) : 1u);
+            check_one_at_rest(c);
+            CHECK_EQ(rd32(m + (t ^ 1u) * ss), 0);
+        }
+    g_iter = -1;
+}
+
+static void test_edit_one_valid_at_rest(void **state)
+{
+    (void)state;
+    g_ctx = "at rest ed_ab";
+    edit_at_rest(&ed_ab);
+    g_ctx = "at rest ed7_ab";
+    edit_at_rest(&ed7_ab);
+    g_ctx = "at rest er0_ab";
+    edit_at_rest(&er0_ab);
+    g_ctx = "at rest ed8_ab";
+    edit_at_rest(&ed8_ab);
+}
+
+/* PRAM_EDIT_ABORT aborts, clears var.value and leaves the innermost loop
+ * through `continue` (here a do/while of our own stands in for the scope's
+ * for loop, so that var can be inspected afterwards). */
+static void test_abort_macro(void **state)
+{
+    ed_ab_edit_t te;
+    int loops = 0, after = 0;
+    uint64_t s0;
+    (void)state;
+    g_ctx = "abort macro";
+    reset(&ed_ab, 0);
+    CHECK_EQ(ed_ab_set(&v0), PRAM_OK);
+    CHECK_EQ(ed_ab_edit_begin(&te, PRAM_EDIT_KEEP), PRAM_OK);
+    CHECK(te.value != NULL);
+    te.value->a = 99u;
+    s0 = pram_test_stores;
+    do {
+        loops++;
+        if (yes)
+            PRAM_EDIT_ABORT(te);
+        after++;
+    } while (0);
+    CHECK_EQ(loops, 1);
+    CHECK_EQ(after, 0);
+    CHECK_EQ(pram_test_stores, s0);
+    CHECK(te.value == NULL);
+    CHECK(te.edit.value == NULL);
+    CHECK_EQ(te.edit.result, PRAM_EDIT_ABORTED);
+    CHECK_EQ(ed_ab_edit_abort(&te), PRAM_ERR_SCOPE);
+    CHECK_EQ(ed_ab_edit_commit(&te), PRAM_ERR_SCOPE);
+    must_read(&ed_ab, &v0);
+    CHECK_EQ(count_magic(&ed_ab), 1);
+}
+
+/* ---- Power cuts during begin and commit -------------------------------------- */
+
+typedef struct {
+    const pram_cell_t *cell;
+    pram_edit_t ed;
+    unsigned flags;
+    const void *value;
+    int rc;
+} edit_ctx_t;
+
+static void do_begin(void *p)
+{
+    edit_ctx_t *x = (edit_ctx_t *)p;
+    x->rc = pram_cell_edit_begin(x->cell, &x->ed, x->flags);
+}
+
+static void do_commit(void *p)
+{
+    edit_ctx_t *x = (edit_ctx_t *)p;
+    x->rc = pram_cell_edit_commit(&x->ed);
+}
+
+static void do_set(void *p)
+{
+    edit_ctx_t *x = (edit_ctx_t *)p;
+    x->rc = pram_cell_set(x->cell, x->value, x->cell->size);
+}
+
+/* The whole scope, as a caller writes it. */
+static void do_scope_ed_s(void *p)
+{
+    edit_ctx_t *x = (edit_ctx_t *)p;
+    PRAM_EDIT(ed_s, e, x->rc) { *e.value = *(const rec_t *)x->value; }
+}
+
+static void do_scope_ed_ab(void *p)
+{
+    edit_ctx_t *x = (edit_ctx_t *)p;
+    PRAM_EDIT(ed_ab, e, x->rc) { *e.value = *(const rec_t *)x->value; }
+}
+
+static void do_scope_ed7_ab_zeroed(void *p)
+{
+    edit_ctx_t *x = (edit_ctx_t *)p;
+    PRAM_EDIT_ZEROED(ed7_ab, e, x->rc) { *e.value = *(const odd7_t *)x->value; }
+}
+
+/* After a reset: old value kept (A/B with a previous value), the new one
+ * only if the final store fully landed, invalid otherwise; never anything
+ * else.  Then a fresh edit works. */
+static void check_after_cut(const pram_cell_t *c, const void *old, const void *nv, int complete)
+{
+    uint8_t got[64], sent[64];
+    int rc;
+    memset(got, 0x5A, sizeof got);
+    memset(sent, 0x5A, sizeof sent);
+    rc = pram_cell_get(c, got, c->size);
+    CHECK_EQ(pram_cell_status(c), rc);
+    if (complete) {
+        CHECK_EQ(rc, PRAM_OK);
+        CHECK_MEM(got, nv, c->size);
+    } else if (c->mode == PRAM_AB && old) {
+        CHECK_EQ(rc, PRAM_OK);
+        CHECK_MEM(got, old, c->size);
+    } else {
+        CHECK_EQ(rc, PRAM_ERR_INVALID);
+        CHECK_MEM(got, sent, sizeof got);
+    }
+}
+
+static void recover(const pram_cell_t *c, const void *v)
+{
+    pram_edit_t ed;
+    CHECK_EQ(pram_cell_edit_begin(c, &ed, PRAM_EDIT_ZERO), PRAM_OK);
+    memcpy(ed.value, v, c->size);
+    CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_OK);
+    must_read(c, v);
+}
+
+/* Pre-states of the cut tests (A/B; single-slot cells just hold `old`). */
+enum { PRE_NONE, PRE_ONE, PRE_BOTH };
+
+/* PRE_ONE: `old` committed over `other` (one valid slot, the other
+ * retired).  PRE_BOTH: `old` set over `other` but cut between its commit
+ * and its retire: both slots valid, `old` newer. */
+static void prepare_pre(const pram_cell_t *c, const void *old, const void *other, int pre)
+{
+    reset(c, 0);
+    if (pre == PRE_NONE)
+        return;
+    CHECK_EQ(pram_cell_set(c, other, c->size), PRAM_OK);
+    if (pre == PRE_BOTH && c->mode == PRAM_AB) {
+        edit_ctx_t y;
+        y.cell = c, y.value = old;
+        CHECK_EQ(run_cut(do_set, &y, words(c->size) + 4u, 0), 1);
+        CHECK_EQ(count_valid(c), 2);
+    } else {
+        CHECK_EQ(pram_cell_set(c, old, c->size), PRAM_OK);
+    }
+    must_read(c, old);
+}
+
+static void cut_begin_commit(const pram_cell_t *c, const void *old, const void *nv,
+                             const void *other, unsigned flags, int pre)
+{
+    static uint8_t snap[256];
+    size_t len = pram_cell_storage_size(c), n, t, w = words(c->size);
+    size_t nbegin, ncommit;
+    edit_ctx_t x;
+    if (!old)
+        pre = PRE_NONE;
+    prepare_pre(c, old, other, pre);
+    memcpy(snap, mem(c), len);
+    /* Stores of begin: target magic<-0, then the zeroing or A/B copy (no
+     * store to the other slot, whatever the prior state). */
+    nbegin = 1u + ((flags & PRAM_EDIT_ZERO) || c->mode == PRAM_AB ? w : 0u);
+    /* Stores of commit: layout, seal, magic (the commit point, store 3);
+     * A/B then retires the other slot. */
+    ncommit = c->mode == PRAM_AB ? 4u : 3u;
+    x.cell = c, x.flags = flags;
+    for (n = 1; n <= nbegin + 1; n++)
+        for (t = 0; t < NTEARS; t++) {
+            g_iter = (long)(n * 10 + t);
+            memcpy(mem(c), snap, len);
+            CHECK_EQ(run_cut(do_begin, &x, n, tears[t]), n <= nbegin);
+            if (n > nbegin) {
+                CHECK_EQ(x.rc, PRAM_OK);
+                /* Open, not cut: exactly as during a reset with it open. */
+            }
+            check_after_cut(c, old, nv, 0);
+            recover(c, nv);
+            check_one_at_rest(c);
+        }
+    for (n = 1; n <= ncommit + 1; n++)
+        for (t = 0; t < NTEARS; t++) {
+            int done = n > 3 || (n == 3 && tears[t] == 0);
+            g_iter = (long)(1000 + n * 10 + t);
+            memcpy(mem(c), snap, len);
+            CHECK_EQ(pram_cell_edit_begin(c, &x.ed, flags), PRAM_OK);
+            memcpy(x.ed.value, nv, c->size);
+            CHECK_EQ(run_cut(do_commit, &x, n, tears[t]), n <= ncommit);
+            check_after_cut(c, old, nv, done);
+            if (c->mode == PRAM_AB && n == 3 && tears[t] == 0)
+                /* Between commit and retire: the previous value's slot is
+                 * still valid too; the edited one is newer and read. */
+                CHECK_EQ(count_valid(c), old ? 2 : 1);
+            if (done && n > 3)
+                check_one_at_rest(c);
+            recover(c, other);
+            check_one_at_rest(c);
+        }
+    g_iter = -1;
+}
+
+static void test_power_cut_begin_commit(void **state)
+{
+    odd7_t a = {{1, 2, 3, 4, 5, 6, 7}}, b = {{9, 8, 7, 6, 5, 4, 3}}, o = {{0x55, 0, 0, 0, 0, 0, 0x66}};
+    rec_t other = {0xDEADBEEFu, 0xFFFFu, {1, 1, 1, 1, 1, 1}};
+    (void)state;
+    g_ctx = "cut ed_s keep";
+    cut_begin_commit(&ed_s, &v0, &v1, &other, PRAM_EDIT_KEEP, PRE_ONE);
+    g_ctx = "cut ed_s zero";
+    cut_begin_commit(&ed_s, &v0, &v1, &other, PRAM_EDIT_ZERO, PRE_ONE);
+    g_ctx = "cut ed_s zero from invalid";
+    cut_begin_commit(&ed_s, NULL, &v1, &other, PRAM_EDIT_ZERO, PRE_NONE);
+    g_ctx = "cut ed_ab keep";
+    cut_begin_commit(&ed_ab, &v0, &v1, &other, PRAM_EDIT_KEEP, PRE_ONE);
+    g_ctx = "cut ed_ab keep, both valid";
+    cut_begin_commit(&ed_ab, &v0, &v1, &other, PRAM_EDIT_KEEP, PRE_BOTH);
+    g_ctx = "cut ed_ab zero";
+    cut_begin_commit(&ed_ab, &v0, &v1, &other, PRAM_EDIT_ZERO, PRE_ONE);
+    g_ctx = "cut ed_ab zero, both valid";
+    cut_begin_commit(&ed_ab, &v0, &v1, &other, PRAM_EDIT_ZERO, PRE_BOTH);
+    g_ctx = "cut ed_ab zero from invalid";
+    cut_begin_commit(&ed_ab, NULL, &v1, &other, PRAM_EDIT_ZERO, PRE_NONE);
+    g_ctx = "cut ed7_s keep";
+    cut_begin_commit(&ed7_s, &a, &b, &o, PRAM_EDIT_KEEP, PRE_ONE);
+    g_ctx = "cut ed7_ab keep";
+    cut_begin_commit(&ed7_ab, &a, &b, &o, PRAM_EDIT_KEEP, PRE_ONE);
+    g_ctx = "cut ed7_ab keep, both valid";
+    cut_begin_commit(&ed7_ab, &a, &b, &o, PRAM_EDIT_KEEP, PRE_BOTH);
+    g_ctx = "cut er0_ab keep";
+    cut_begin_commit(&er0_ab, &v0, &v1, &other, PRAM_EDIT_KEEP, PRE_ONE);
+}
+
+/* Power cut anywhere in a whole PRAM_EDIT scope (begin, body, commit):
+ * `commit` is the store number of the commit point, `total` all stores. */
+static void cut_scope(const pram_cell_t *c, op_fn scope, const void *old, const void *nv,
+                      size_t commit, size_t total)
+{
+    static uint8_t snap[256];
+    size_t len = pram_cell_storage_size(c), n, t;
+    edit_ctx_t x;
+    reset(c, 0);
+    CHECK_EQ(pram_cell_set(c, old, c->size), PRAM_OK);
+    memcpy(snap, mem(c), len);
+    x.cell = c, x.value = nv;
+    for (n = 1; n <= total + 1; n++)
+        for (t = 0; t < NTEARS; t++) {
+            int done = n > commit || (n == commit && tears[t] == 0);
+            g_iter = (long)(n * 10 + t);
+            memcpy(mem(c), snap, len);
+            x.rc = 12345;
+            CHECK_EQ(run_cut(scope, &x, n, tears[t]), n <= total);
+            if (n > total) {
+                CHECK_EQ(x.rc, PRAM_OK);
+                check_one_at_rest(c);
+            }
+            check_after_cut(c, old, nv, done);
+            if (c->mode == PRAM_AB && n == commit && tears[t] == 0)
+                CHECK_EQ(count_valid(c), 2);
+            recover(c, old);
+        }
+    g_iter = -1;
+}
+
+static void test_power_cut_scope(void **state)
+{
+    odd7_t a = {{1, 2, 3, 4, 5, 6, 7}}, b = {{9, 8, 7, 6, 5, 4, 3}};
+    (void)state;
+    /* single KEEP: magic<-0, then layout, seal, magic */
+    g_ctx = "scope cut ed_s";
+    cut_scope(&ed_s, do_scope_ed_s, &v0, &v1, 1 + 3, 1 + 3);
+    /* A/B KEEP: magic<-0, 3 copied words, layout, seal, magic, retire */
+    g_ctx = "scope cut ed_ab";
+    cut_scope(&ed_ab, do_scope_ed_ab, &v0, &v1, 1 + 3 + 3, 1 + 3 + 3 + 1);
+    /* A/B ZERO, 7 bytes: magic<-0, 2 zeroed words, layout, seal, magic, retire */
+    g_ctx = "scope cut ed7_ab";
+    cut_scope(&ed7_ab, do_scope_ed7_ab_zeroed, &a, &b, 1 + 2 + 3, 1 + 2 + 3 + 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ed_s_scope_all),
+        cmocka_unit_test(ed_ab_scope_all),
+        cmocka_unit_test(er0_ab_scope_all),
+        cmocka_unit_test(ed_s_scope_abort_test),
+        cmocka_unit_test(ed_ab_scope_abort_test),
+        cmocka_unit_test(er0_ab_scope_abort_test),
+        cmocka_unit_test(test_explicit_api),
+        cmocka_unit_test(test_typed_explicit),
+        cmocka_unit_test(test_edit_regions_and_alignment),
+        cmocka_unit_test(test_edit_one_valid_at_rest),
+        cmocka_unit_test(test_abort_macro),
+        cmocka_unit_test(test_power_cut_begin_commit),
+        cmocka_unit_test(test_power_cut_scope),
+    };
+    return cmocka_run_group_tests_name("edit", tests, NULL, NULL);
+}
