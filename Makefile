@@ -187,6 +187,17 @@ demo: deps $(BUILD)/host/examples/boot_count/boot_count_host
 	@sed 's/^/   /' $(BUILD)/fw/mps2-an505/boot_count.qemu.log
 	@$(MAKE) --no-print-directory demo-crash-log
 
+# Power-loss, kill and corruption campaigns with their figures (issue 3).
+# make test runs the same programs at their default sizes; powerloss-long
+# runs >= 10^8 garbage trials and the long sweep (minutes, not for CI).
+POWERLOSS_TESTS := test_powerloss test_kill test_corrupt
+.PHONY: powerloss powerloss-long
+powerloss: deps $(addprefix $(BUILD)/gcc/tests/,$(POWERLOSS_TESTS))
+	@set -e; for t in $(POWERLOSS_TESTS); do $(BUILD)/gcc/tests/$$t; done
+powerloss-long: deps $(addprefix $(BUILD)/gcc/tests/,$(POWERLOSS_TESTS))
+	@set -e; export PRAM_POWERLOSS_LONG=1 PRAM_GARBAGE_TRIALS=34000000 PRAM_KILL_COUNT=10000; \
+	for t in $(POWERLOSS_TESTS); do $(BUILD)/gcc/tests/$$t; done
+
 # CRC throughput of every variant against bitwise and zlib, measured in the
 # same run (figures, never a pass/fail on speed).
 .PHONY: bench

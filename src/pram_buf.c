@@ -219,6 +219,12 @@ int pram_buf_clear(pram_buf_t *b)
     return PRAM_OK;
 }
 
+int pram_buf_is_open(const pram_buf_t *b)
+{
+    uintptr_t pos;
+    return check_handle(b, &pos) == PRAM_OK;
+}
+
 int pram_buf_count(const pram_buf_t *b)
 {
     uintptr_t pos;

@@ -171,7 +171,10 @@ static void test_buffer_in_word_registers(void **state)
     (void)state;
     memset(buf_regs, 0xFF, sizeof buf_regs);
     regfile_attach(&buf_rf);
+    assert_false(pram_buf_is_open(&reg_log));
+    assert_false(pram_buf_is_open(NULL));
     assert_int_equal(pram_buf_open(&reg_log), PRAM_BUF_COLD);
+    assert_true(pram_buf_is_open(&reg_log));
     assert_int_equal(pram_buf_append(&reg_log, "abc", 3), PRAM_OK);
     assert_int_equal(pram_buf_append(&reg_log, "hello, registers", 16), PRAM_OK);
     assert_int_equal(pram_buf_open(&reg_log), PRAM_BUF_INTACT);

@@ -70,6 +70,9 @@ typedef struct pram_buf {
  * by the storage size).  Formats the buffer if it is not valid.  Call once per
  * boot before any other call on this handle. */
 int pram_buf_open(pram_buf_t *buf);
+/* 1 if the handle was opened and still looks sane, else 0.  For code that may
+ * run before the boot-time open, e.g. a fault handler. */
+int pram_buf_is_open(const pram_buf_t *buf);
 /* Append one record; PRAM_ERR_NO_SPACE (nothing written) if it does not fit. */
 int pram_buf_append(pram_buf_t *buf, const void *data, size_t len);
 /* Forget every record, in O(1).  A reset part-way keeps all or none. */

@@ -199,9 +199,13 @@ void pram__edit_guard(pram_edit_t *edit);
     PRAM__CELL_CHECKS(name, mode);                       \
     const pram_cell_t name = PRAM_CELL_INIT_AT(name, schema, mode, address)
 
-/* A cell at a fixed offset inside a region (registers, backup SRAM). */
-#define PRAM_CELL_DEFINE_IN(name, schema, mode, region_ptr, byte_offset) \
-    PRAM__CELL_CHECKS(name, mode);                                       \
+/* A cell at a fixed offset inside a region (registers, backup SRAM).  The
+ * offset must keep the value aligned: a value at slot offset 16 (8-aligned
+ * types) needs an 8-aligned offset (and an 8-aligned region base). */
+#define PRAM_CELL_DEFINE_IN(name, schema, mode, region_ptr, byte_offset)                    \
+    PRAM__CELL_CHECKS(name, mode);                                                          \
+    PRAM_STATIC_ASSERT((byte_offset) % (offsetof(name##_slot_t, value) > 12u ? 8u : 4u) == 0u, \
+                       name##_offset_misaligns_its_value);                                  \
     const pram_cell_t name = PRAM_CELL_INIT_IN(name, schema, mode, region_ptr, byte_offset)
 
 /* ---- Edit scope ------------------------------------------------------------
