@@ -83,22 +83,26 @@ fw_core_obj = $(patsubst src/%.c,$(FW_DIR)/$(1)/obj/core/%.o,$(FW_CORE_SRCS))
 define FW_BOARD_RULES
 $(FW_DIR)/$(1)/obj/core/%.o: src/%.c | deps
 	@mkdir -p $$(@D)
-	$(ARM_CC) $(FW_CFLAGS) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
+	$$(call say,CC,$$@)
+	$(Q)$(ARM_CC) $(FW_CFLAGS) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
 
 $(FW_DIR)/$(1)/obj/%.o: examples/%.c | deps
 	@mkdir -p $$(@D)
-	$(ARM_CC) $(FW_CFLAGS) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
+	$$(call say,CC,$$@)
+	$(Q)$(ARM_CC) $(FW_CFLAGS) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
 
 $(FW_DIR)/$(1)/obj/%.o: examples/%.S | deps
 	@mkdir -p $$(@D)
-	$(ARM_CC) $(FW_CFLAGS) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
+	$$(call say,CC,$$@)
+	$(Q)$(ARM_CC) $(FW_CFLAGS) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
 endef
 
 # $(1) board, $(2) app
 define FW_APP_RULES
 $(FW_DIR)/$(1)/$(2).elf: $(call fw_obj,$(1),$(FW_SRCS_$(2)) $(FW_COMMON_SRCS)) \
                          $(call fw_core_obj,$(1)) $(FW_LDDEPS_$(1)) examples/examples.mk
-	$(ARM_CC) $(ARM_COMMON) $(ARM_FLAGS_$(FW_CPU_$(1))) $(FW_LDFLAGS) $(FW_LD_$(1)) \
+	$$(call say,LD,$$@)
+	$(Q)$(ARM_CC) $(ARM_COMMON) $(ARM_FLAGS_$(FW_CPU_$(1))) $(FW_LDFLAGS) $(FW_LD_$(1)) \
 	    -Wl,-Map=$$@.map $$(filter %.o,$$^) -o $$@
 FW_ELFS += $(FW_DIR)/$(1)/$(2).elf
 FW_CHECKS += "$(FW_CHECK_$(2))|$(FW_DIR)/$(1)/$(2).elf"
@@ -118,7 +122,8 @@ fw: $(FW_ELFS)
 FW_BAD_ELF := $(FW_DIR)/mps2-an385/boot_count_bad_layout.elf
 $(FW_BAD_ELF): $(call fw_obj,mps2-an385,$(FW_SRCS_boot_count) $(FW_COMMON_SRCS)) \
                $(call fw_core_obj,mps2-an385) examples/tools/bad_layout.ld ld/nonalloc.ld
-	$(ARM_CC) $(ARM_COMMON) $(ARM_FLAGS_cortex-m3) $(FW_LDFLAGS) -T examples/tools/bad_layout.ld \
+	$(call say,LD,$@)
+	$(Q)$(ARM_CC) $(ARM_COMMON) $(ARM_FLAGS_cortex-m3) $(FW_LDFLAGS) -T examples/tools/bad_layout.ld \
 	    -Wl,-Map=$@.map $(filter %.o,$^) -o $@
 
 .PHONY: check-elf
