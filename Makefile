@@ -166,8 +166,8 @@ arm: deps $(foreach cpu,$(ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a)
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm test-gcc test-clang test-asan check-elf qemu-test
-	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, Cortex-M builds, ELF gate, QEMU)"
+test: deps arm test-gcc test-clang test-asan check-elf qemu-test qemu-torn-sweep
+	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, Cortex-M builds, ELF gate, QEMU examples and torn-write sweep)"
 
 DEMO_DIR := $(BUILD)/demo
 $(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a

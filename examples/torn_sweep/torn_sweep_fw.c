@@ -1,0 +1,890 @@
+/* Deterministic torn-write sweep on Cortex-M under QEMU, across real resets.
+ *
+ * Run under `qemu-system-arm -icount shift=N`: one guest instruction is then
+ * 2^N ns of virtual time, so SysTick fires after exactly as many instructions
+ * on every run.
+ * Each boot does one trial:
+ *   1. if the previous boot was cut, check what the containers read now
+ *      against what the host sweep (tests/test_powerloss.c) requires;
+ *   2. rebuild the pre-operation state from zeroed storage (known commits);
+ *   3. arm SysTick with reload k: its handler records the interrupted pc and
+ *      requests a system reset (DSB + SYSRESETREQ);
+ *   4. run the operation.  If it returns before the tick, every cut point of
+ *      that operation has been tried: check the uncut result and go on to the
+ *      next operation with k = 1.  Otherwise the reset lands here again at
+ *      step 1 and k grows by one.
+ * The shift is chosen so that a tick is a little shorter than an instruction
+ * (see g_csr): consecutive k then cut at the same or the next
+ * instruction and none is skipped; operation 0 (a sled of NOPs) proves it on
+ * every run.
+ *
+ * What is real here and not in the host sweep: the compiled code of the core
+ * (store order as the compiler emitted it, the DSB), the exception entry, and
+ * the memory surviving a system reset.  What the host sweep covers and this
+ * does not: torn words (QEMU completes every store).
+ *
+ * The sweep's own state lives in .noinit as a plain struct with a magic and
+ * an FNV-1a checksum computed here, so that a broken core cannot corrupt the
+ * judge without being noticed.  Exit status 0 (semihosting SYS_EXIT) only if
+ * there was no violation and every operation was seen cut both ways. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fw.h"
+#include "pram/pram.h"
+
+/* ---- Containers under test ------------------------------------------------ */
+
+typedef struct {
+    uint32_t w;
+} v4_t;
+/* Not a multiple of 4: the last value word is padded. */
+typedef struct {
+    uint8_t b[9];
+} v9_t;
+typedef struct {
+    uint8_t b[30];
+} v30_t;
+
+PRAM_CELL_DECLARE(c4s, v4_t);
+PRAM_CELL_DECLARE(c4ab, v4_t);
+PRAM_CELL_DECLARE(c9s, v9_t);
+PRAM_CELL_DECLARE(c9ab, v9_t);
+PRAM_CELL_DECLARE(c30s, v30_t);
+PRAM_CELL_DECLARE(c30ab, v30_t);
+
+#define BUF_CAP 256u
+#define GUARD 0x5AFEC0DEu
+#define NGUARDS 8u
+
+/* Every container sits between guard words that nothing may ever write:
+ * a store that strays outside its container is a violation too. */
+typedef struct {
+    uint32_t g0;
+    c4s_slot_t c4s[1];
+    uint32_t g1;
+    c4ab_slot_t c4ab[2];
+    uint32_t g2;
+    c9s_slot_t c9s[1];
+    uint32_t g3;
+    c9ab_slot_t c9ab[2];
+    uint32_t g4;
+    c30s_slot_t c30s[1];
+    uint32_t g5;
+    c30ab_slot_t c30ab[2];
+    uint32_t g6;
+    uint32_t buf[PRAM_BUF_STORAGE_SIZE(BUF_CAP) / 4u];
+    uint32_t g7;
+} arena_t;
+
+static PRAM_NOINIT arena_t arena;
+
+PRAM_CELL_DEFINE_AT(c4s, 1, PRAM_SINGLE, arena.c4s);
+PRAM_CELL_DEFINE_AT(c4ab, 2, PRAM_AB, arena.c4ab);
+PRAM_CELL_DEFINE_AT(c9s, 3, PRAM_SINGLE, arena.c9s);
+PRAM_CELL_DEFINE_AT(c9ab, 4, PRAM_AB, arena.c9ab);
+PRAM_CELL_DEFINE_AT(c30s, 5, PRAM_SINGLE, arena.c30s);
+PRAM_CELL_DEFINE_AT(c30ab, 6, PRAM_AB, arena.c30ab);
+
+static const pram_buf_def_t tbuf_def = PRAM_BUF_DEF_AT(arena.buf, sizeof arena.buf, 7);
+
+static volatile uint32_t *const guards[NGUARDS] = {
+    &arena.g0, &arena.g1, &arena.g2, &arena.g3, &arena.g4, &arena.g5, &arena.g6, &arena.g7,
+};
+
+/* ---- Operations ------------------------------------------------------------- */
+
+enum {
+    K_CALIB,      /* 64 NOPs: checks that the sweep misses no instruction     */
+    K_SET,        /* cell set V2 over V1, committed after V0 (A/B: both slots used) */
+    K_SET_FIRST,  /* A/B cell set V2 with nothing valid                       */
+    K_EDIT,       /* edit scope KEEP: begin, V1 -> V2 in place, commit        */
+    K_INVALIDATE, /* invalidate a cell holding V1, committed after V0         */
+    K_APPEND,     /* append R3 after R0..R2 (epoch-1 records beyond the tail) */
+    K_CLEAR       /* clear a buffer holding R0..R2                            */
+};
+
+enum { OUT_OLD, OUT_NEW, OUT_INVALID, OUT_VIOL, OUT_NONE };
+#define REQ(o) (1u << (o))
+
+typedef struct {
+    const char *name;
+    uint8_t kind;
+    const pram_cell_t *cell; /* NULL: the buffer (or the calibration sled) */
+    uint32_t len;            /* K_APPEND: payload bytes                    */
+    uint32_t required;       /* outcomes that must each be seen at least once */
+} op_t;
+
+#define CELL_REQ(mode) (REQ(OUT_OLD) | REQ(OUT_NEW) | ((mode) == PRAM_SINGLE ? REQ(OUT_INVALID) : 0u))
+
+static const op_t ops[] = {
+    {"calibration, 64 nops", K_CALIB, NULL, 0u, 0u},
+    {"cell set", K_SET, &c4s, 0u, CELL_REQ(PRAM_SINGLE)},
+    {"cell set", K_SET, &c4ab, 0u, CELL_REQ(PRAM_AB)},
+    {"cell set", K_SET, &c9s, 0u, CELL_REQ(PRAM_SINGLE)},
+    {"cell set", K_SET, &c9ab, 0u, CELL_REQ(PRAM_AB)},
+    {"cell set", K_SET, &c30s, 0u, CELL_REQ(PRAM_SINGLE)},
+    {"cell set", K_SET, &c30ab, 0u, CELL_REQ(PRAM_AB)},
+    {"cell set, first commit", K_SET_FIRST, &c4ab, 0u, REQ(OUT_INVALID) | REQ(OUT_NEW)},
+    {"cell edit KEEP+commit", K_EDIT, &c9s, 0u, CELL_REQ(PRAM_SINGLE)},
+    {"cell edit KEEP+commit", K_EDIT, &c9ab, 0u, CELL_REQ(PRAM_AB)},
+    {"cell invalidate", K_INVALIDATE, &c4s, 0u, REQ(OUT_OLD) | REQ(OUT_INVALID)},
+    {"cell invalidate", K_INVALIDATE, &c4ab, 0u, REQ(OUT_OLD) | REQ(OUT_INVALID)},
+    {"buf append", K_APPEND, NULL, 6u, REQ(OUT_OLD) | REQ(OUT_NEW)},
+    {"buf append", K_APPEND, NULL, 23u, REQ(OUT_OLD) | REQ(OUT_NEW)},
+    {"buf clear", K_CLEAR, NULL, 0u, REQ(OUT_OLD) | REQ(OUT_NEW)},
+};
+#define NOPS (sizeof ops / sizeof ops[0])
+
+/* ---- Sweep state (.noinit, own checksum: nothing from the core) ---------- */
+
+typedef struct {
+    uint32_t cuts;      /* boots cut during this operation (values of k)    */
+    uint32_t points;    /* cuts at another pc than the cut before: distinct */
+    uint32_t out[4];    /* OUT_OLD .. OUT_VIOL                              */
+    uint32_t missing;   /* required outcomes never seen (bit mask)          */
+    uint32_t first_bad; /* k of the first violation, 0 if none              */
+    uint32_t rank;      /* highest outcome rank seen so far, + 1            */
+    uint32_t printed;   /* violation lines printed (bounded)                */
+    uint32_t aux[4];    /* calibration: sled bitmap (2 words), first/last k */
+} op_stats_t;
+
+typedef struct {
+    uint32_t magic;
+    uint32_t op;      /* operation being swept                          */
+    uint32_t k;       /* SysTick reload of the next trial               */
+    uint32_t armed;   /* a trial was started and has not come back      */
+    uint32_t last_pc; /* pc of the previous cut of this operation       */
+    uint32_t boots;
+    op_stats_t st[NOPS];
+    uint32_t sum; /* FNV-1a over everything above                   */
+} sweep_t;
+
+#define SWEEP_MAGIC 0x5EE97051u
+#define STARTED_MAGIC 0x57A27EDu
+#define CUT_MARK 0xC07C07C0u
+#define K_MAX 400000u
+#define MAX_PRINTED 4u /* per operation */
+
+static PRAM_NOINIT sweep_t sweep;
+/* Set once on the first boot: a later boot finding the sweep state broken
+ * must fail instead of quietly starting over (QEMU RAM starts zeroed). */
+static PRAM_NOINIT volatile uint32_t ts_started;
+
+/* Written only by SysTick_Handler (assembly refers to it by name). */
+typedef struct {
+    uint32_t pc;
+    uint32_t mark;
+} ts_cut_t;
+extern volatile ts_cut_t ts_cut;
+PRAM_NOINIT volatile ts_cut_t ts_cut;
+
+static uint32_t fnv(const volatile uint32_t *p, uint32_t words)
+{
+    uint32_t h = 2166136261u, i;
+    for (i = 0u; i < words; i++) {
+        h ^= p[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+#define SWEEP_WORDS ((uint32_t)(offsetof(sweep_t, sum) / 4u))
+
+static void state_save(void)
+{
+    sweep.sum = fnv((const volatile uint32_t *)&sweep, SWEEP_WORDS);
+    __asm__ __volatile__("dsb 0xf" ::: "memory");
+}
+
+static int state_ok(void)
+{
+    return sweep.magic == SWEEP_MAGIC && sweep.op <= NOPS &&
+           sweep.sum == fnv((const volatile uint32_t *)&sweep, SWEEP_WORDS);
+}
+
+/* ---- SysTick: the power cut ---------------------------------------------- */
+
+#define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
+#define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
+#define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
+#define SCB_ICSR (*(volatile uint32_t *)0xE000ED04u)
+#define SYST_CALIB (*(volatile uint32_t *)0xE000E01Cu)
+#define CALIB_NOREF (1u << 31)
+#define CSR_ENABLE_TICKINT 3u
+#define CSR_CLKSOURCE (1u << 2)
+#define ICSR_PENDSTCLR (1u << 25)
+
+/* The reference clock when there is one: 1 MHz on QEMU's mps2-an385, which
+ * with -icount shift=10 (1024 ns per instruction) makes a tick a little
+ * shorter than an instruction.  QEMU's mps2-an505 has none (SYST_CALIB.NOREF):
+ * the 20 MHz processor clock, 50 ns, with shift=6 (64 ns) does the same.
+ * Chosen once per boot, before anything is armed. */
+static uint32_t g_csr;
+
+void SysTick_Handler(void) __attribute__((naked));
+/* Naked, so that the frame is still where exception entry put it: the
+ * stacked pc (frame word 6) says which instruction the cut came before.
+ * The DSB drains the pc store, as it would drain any store of the
+ * interrupted code, before the reset request. */
+void SysTick_Handler(void)
+{
+    __asm__ __volatile__("tst lr, #4\n\t"
+                         "ite eq\n\t"
+                         "mrseq r0, msp\n\t"
+                         "mrsne r0, psp\n\t"
+                         "ldr r1, [r0, #24]\n\t"
+                         "movw r2, #:lower16:ts_cut\n\t"
+                         "movt r2, #:upper16:ts_cut\n\t"
+                         "str r1, [r2]\n\t"
+                         "movw r1, #0x07C0\n\t"
+                         "movt r1, #0xC07C\n\t"
+                         "str r1, [r2, #4]\n\t"
+                         "dsb 0xf\n\t"
+                         "movw r0, #0xED0C\n\t"
+                         "movt r0, #0xE000\n\t"
+                         "movw r1, #0x0004\n\t"
+                         "movt r1, #0x05FA\n\t"
+                         "str r1, [r0]\n\t"
+                         "dsb 0xf\n"
+                         "1:\tb 1b\n");
+}
+
+static void systick_arm(uint32_t reload)
+{
+    SYST_CSR = 0u;
+    SYST_RVR = reload;
+    SYST_CVR = 0u;
+    SYST_CSR = g_csr;
+}
+
+static void systick_off(void)
+{
+    SYST_CSR = 0u;
+    SCB_ICSR = ICSR_PENDSTCLR;
+}
+
+/* ---- Calibration sled -------------------------------------------------------- */
+
+extern const uint16_t ts_sled_nops[];
+#define SLED_NOPS 64u
+
+static void sled(void) __attribute__((naked, noinline));
+static void sled(void)
+{
+    __asm__ __volatile__(".global ts_sled_nops\n"
+                         "ts_sled_nops:\n"
+                         ".rept 64\n\tnop\n.endr\n\t"
+                         "bx lr\n");
+}
+
+/* ---- Values and records ------------------------------------------------------ */
+
+/* Generation g of a value: every byte differs between generations, so a
+ * value mixed from two of them can never compare equal to either. */
+static uint8_t val_byte(uint32_t g, uint32_t i)
+{
+    return (uint8_t)(0x11u + 13u * i + 0x40u * g);
+}
+
+static void val_fill(uint8_t *v, uint32_t g, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0u; i < n; i++)
+        v[i] = val_byte(g, i);
+}
+
+static int val_is(const uint8_t *v, uint32_t g, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0u; i < n; i++)
+        if (v[i] != val_byte(g, i))
+            return 0;
+    return 1;
+}
+
+#define MAX_VAL 32u
+#define MAX_REC 32u
+#define REC_NEW 3u    /* the record the append op writes      */
+#define REC_AFTER 4u  /* the record appended after each check */
+#define REC_STALE 10u /* epoch-1 records, cleared before R0   */
+
+static uint8_t rec_byte(uint32_t j, uint32_t i)
+{
+    return (uint8_t)(0x21u + 0x35u * j + 7u * i);
+}
+
+static uint32_t rec_len(uint32_t j, uint32_t new_len)
+{
+    static const uint8_t lens[] = {5u, 16u, 1u, 0u, 7u};
+    /* Spaces 20 + 12 + 20 = 16 + 24 + 12 (R0..R2): the appended record's
+     * header lands exactly on a stale header (epoch 1, plausible length),
+     * the most believable thing a cut can leave under the new one. */
+    static const uint8_t stale[] = {12u, 3u, 12u, 9u, 30u};
+    if (j == REC_NEW)
+        return new_len;
+    return j < REC_STALE ? lens[j] : stale[j - REC_STALE];
+}
+
+static void rec_fill(uint8_t *p, uint32_t j, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0u; i < n; i++)
+        p[i] = rec_byte(j, i);
+}
+
+/* ---- Reporting ------------------------------------------------------------ */
+
+static const char *const out_name[] = {"old", "new", "invalid", "VIOLATION", "-"};
+
+static void put_pad(const char *s, uint32_t width, int right)
+{
+    uint32_t n = 0u;
+    while (s[n] != '\0')
+        n++;
+    if (right)
+        for (; n < width; n++)
+            fw_puts(" ");
+    fw_puts(s);
+    if (!right)
+        for (; n < width; n++)
+            fw_puts(" ");
+}
+
+static void put_num(uint32_t v, uint32_t width)
+{
+    char b[FW_U32_DEC_SIZE];
+    put_pad(fw_fmt_u32(b, v), width, 1);
+}
+
+static const char *mode_name(const op_t *op)
+{
+    if (!op->cell)
+        return "-";
+    return op->cell->mode == PRAM_AB ? "A/B" : "single";
+}
+
+static uint32_t op_size(const op_t *op)
+{
+    return op->cell ? op->cell->size : op->len;
+}
+
+/* 1 while judging a boot that follows a cut (ts_cut.pc is then this cut's). */
+static int g_after_cut;
+
+static void violation(uint32_t opi, const char *what, int rc)
+{
+    op_stats_t *s = &sweep.st[opi];
+    if (s->first_bad == 0u)
+        s->first_bad = sweep.k;
+    if (s->printed >= MAX_PRINTED)
+        return;
+    s->printed++;
+    fw_puts("torn_sweep: VIOLATION op ");
+    fw_put_u32(opi);
+    fw_puts(" (");
+    fw_puts(ops[opi].name);
+    fw_puts(" ");
+    fw_puts(mode_name(&ops[opi]));
+    fw_puts(") k ");
+    fw_put_u32(sweep.k);
+    if (g_after_cut) {
+        fw_puts(" pc ");
+        fw_put_hex32(ts_cut.pc);
+    } else {
+        fw_puts(" (not cut)");
+    }
+    fw_puts(": ");
+    fw_puts(what);
+    if (rc != PRAM_OK) {
+        fw_puts(" (");
+        fw_puts(pram_strerror(rc));
+        fw_puts(")");
+    }
+    fw_puts("\n");
+}
+
+/* ---- Pre-operation state ---------------------------------------------------- */
+
+static pram_buf_t g_buf;                   /* opened by prepare, used by run */
+static uint8_t g_val[MAX_VAL];             /* value or payload the op writes */
+
+static void raw_zero(void *addr, uint32_t bytes)
+{
+    volatile uint32_t *p = (volatile uint32_t *)addr;
+    uint32_t i;
+    for (i = 0u; i < bytes / 4u; i++)
+        p[i] = 0u;
+}
+
+/* Returns 0, or the failing call's error: the sweep cannot go on then. */
+static int prepare_buf(void)
+{
+    uint8_t rec[MAX_REC];
+    uint32_t j;
+    int rc;
+    raw_zero(arena.buf, sizeof arena.buf);
+    g_buf = (pram_buf_t)PRAM_BUF_INIT(&tbuf_def);
+    rc = pram_buf_open(&g_buf);
+    if (rc != PRAM_BUF_COLD)
+        return rc < 0 ? rc : PRAM_ERR_CORRUPT;
+    /* Records of epoch 1 beyond R0..R2's tail: the new record is written
+     * over them and must never be read as one of them. */
+    for (j = REC_STALE; j < REC_STALE + 5u; j++) {
+        rec_fill(rec, j, rec_len(j, 0u));
+        rc = pram_buf_append(&g_buf, rec, rec_len(j, 0u));
+        if (rc)
+            return rc;
+    }
+    rc = pram_buf_clear(&g_buf);
+    if (rc)
+        return rc;
+    for (j = 0u; j < REC_NEW; j++) {
+        rec_fill(rec, j, rec_len(j, 0u));
+        rc = pram_buf_append(&g_buf, rec, rec_len(j, 0u));
+        if (rc)
+            return rc;
+    }
+    return PRAM_OK;
+}
+
+static int prepare(const op_t *op)
+{
+    const pram_cell_t *c = op->cell;
+    int rc;
+    switch (op->kind) {
+    case K_CALIB:
+        return PRAM_OK;
+    case K_APPEND:
+        rc = prepare_buf();
+        rec_fill(g_val, REC_NEW, op->len);
+        return rc;
+    case K_CLEAR:
+        return prepare_buf();
+    default:
+        break;
+    }
+    raw_zero(c->addr, pram_cell_storage_size(c));
+    if (op->kind != K_SET_FIRST) {
+        /* V0 then V1: an A/B cell has then written both slots, and V0 must
+         * never come back, whatever the cut. */
+        val_fill(g_val, 0u, c->size);
+        rc = pram_cell_set(c, g_val, c->size);
+        if (rc)
+            return rc;
+        val_fill(g_val, 1u, c->size);
+        rc = pram_cell_set(c, g_val, c->size);
+        if (rc)
+            return rc;
+    }
+    val_fill(g_val, 2u, c->size);
+    return PRAM_OK;
+}
+
+/* ---- The operations themselves ------------------------------------------- */
+
+/* Everything between arming and disarming: the code path does not depend on
+ * k, so k alone decides where the cut lands. */
+static int run(const op_t *op)
+{
+    pram_edit_t e;
+    uint8_t *p;
+    uint32_t i;
+    int rc;
+    switch (op->kind) {
+    case K_CALIB:
+        sled();
+        return PRAM_OK;
+    case K_SET:
+    case K_SET_FIRST:
+        return pram_cell_set(op->cell, g_val, op->cell->size);
+    case K_EDIT:
+        rc = pram_cell_edit_begin(op->cell, &e, PRAM_EDIT_KEEP);
+        if (rc)
+            return rc;
+        p = (uint8_t *)e.value;
+        for (i = 0u; i < op->cell->size; i++)
+            p[i] = g_val[i];
+        return pram_cell_edit_commit(&e);
+    case K_INVALIDATE:
+        return pram_cell_invalidate(op->cell);
+    case K_APPEND:
+        return pram_buf_append(&g_buf, g_val, op->len);
+    default:
+        return pram_buf_clear(&g_buf);
+    }
+}
+
+/* ---- Judging what a boot finds -------------------------------------------- */
+
+static int guards_ok(uint32_t opi)
+{
+    uint32_t i;
+    for (i = 0u; i < NGUARDS; i++)
+        if (*guards[i] != GUARD) {
+            violation(opi, "a guard word between containers was overwritten", PRAM_OK);
+            return 0;
+        }
+    return 1;
+}
+
+/* What a cell reads: old (V1), new (V2), invalid, or a violation. */
+static int judge_cell(uint32_t opi)
+{
+    const op_t *op = &ops[opi];
+    const pram_cell_t *c = op->cell;
+    uint8_t got[MAX_VAL];
+    int rc = pram_cell_get(c, got, c->size), out;
+    if (rc == PRAM_OK) {
+        if (op->kind != K_INVALIDATE && val_is(got, 2u, c->size))
+            out = OUT_NEW;
+        else if (op->kind != K_SET_FIRST && val_is(got, 1u, c->size))
+            out = OUT_OLD;
+        else if (val_is(got, 0u, c->size)) {
+            violation(opi, "reads V0, older than the value current before the operation", rc);
+            return OUT_VIOL;
+        } else {
+            violation(opi, "reads a value that was never committed", rc);
+            return OUT_VIOL;
+        }
+    } else if (rc == PRAM_ERR_INVALID) {
+        if (c->mode == PRAM_AB && (op->kind == K_SET || op->kind == K_EDIT)) {
+            violation(opi, "A/B cell reads invalid after a first commit", rc);
+            return OUT_VIOL;
+        }
+        out = OUT_INVALID;
+    } else {
+        violation(opi, "cell status is neither a value nor invalid", rc);
+        return OUT_VIOL;
+    }
+    /* The next write after the reset must work and read back. */
+    val_fill(got, 3u, c->size);
+    rc = pram_cell_set(c, got, c->size);
+    if (rc == PRAM_OK) {
+        val_fill(got, 0u, c->size);
+        rc = pram_cell_get(c, got, c->size);
+    }
+    if (rc != PRAM_OK || !val_is(got, 3u, c->size)) {
+        violation(opi, "a set after the reset does not read back", rc);
+        return OUT_VIOL;
+    }
+    return out;
+}
+
+/* Opens a fresh handle and compares its records, in order, with the records
+ * want[0..nwant) (R3 with the op's length).  Returns how many there are, or
+ * -1 (violation reported) for anything that is not a prefix of want. */
+static int walk_buf(uint32_t opi, const uint8_t *want_ids, uint32_t nwant)
+{
+    pram_buf_t h = PRAM_BUF_INIT(&tbuf_def);
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    uint8_t got[MAX_REC], want[MAX_REC];
+    uint32_t n = 0u, len, i;
+    int rc = pram_buf_open(&h);
+    if (rc != PRAM_BUF_INTACT) {
+        violation(opi, "buffer did not open intact", rc < 0 ? rc : PRAM_OK);
+        return -1;
+    }
+    while ((rc = pram_buf_next(&h, &it, &r)) == 1) {
+        if (n >= nwant) {
+            violation(opi, "more records than were ever appended", PRAM_OK);
+            return -1;
+        }
+        len = rec_len(want_ids[n], ops[opi].len);
+        if (r.len != len || pram_buf_read(&h, &r, got, sizeof got) != (int)len) {
+            violation(opi, "a record of the wrong length, or out of order", PRAM_OK);
+            return -1;
+        }
+        rec_fill(want, want_ids[n], len);
+        for (i = 0u; i < len; i++)
+            if (got[i] != want[i]) {
+                violation(opi, "a record's bytes differ from what was appended", PRAM_OK);
+                return -1;
+            }
+        n++;
+    }
+    if (rc < 0) {
+        violation(opi, "iteration failed", rc);
+        return -1;
+    }
+    return (int)n;
+}
+
+static int judge_buf(uint32_t opi)
+{
+    static const uint8_t seq_append[] = {0u, 1u, 2u, REC_NEW};
+    const op_t *op = &ops[opi];
+    pram_buf_t h = PRAM_BUF_INIT(&tbuf_def);
+    uint8_t rec[MAX_REC], ids[REC_NEW + 2u];
+    int n, out, rc, m;
+    uint32_t i;
+    n = walk_buf(opi, seq_append, op->kind == K_APPEND ? 4u : 3u);
+    if (n < 0)
+        return OUT_VIOL;
+    if (op->kind == K_APPEND && (n == 3 || n == 4))
+        out = n == 3 ? OUT_OLD : OUT_NEW;
+    else if (op->kind == K_CLEAR && (n == 3 || n == 0))
+        out = n == 3 ? OUT_OLD : OUT_NEW;
+    else {
+        violation(opi, op->kind == K_APPEND ? "records lost after an interrupted append"
+                                            : "a clear kept some of the records and not others",
+                  PRAM_OK);
+        return OUT_VIOL;
+    }
+    /* The next append after the reset must work and come back last. */
+    rc = pram_buf_open(&h);
+    if (rc == PRAM_BUF_INTACT) {
+        rec_fill(rec, REC_AFTER, rec_len(REC_AFTER, 0u));
+        rc = pram_buf_append(&h, rec, rec_len(REC_AFTER, 0u));
+    }
+    if (rc != PRAM_OK) {
+        violation(opi, "append after the reset failed", rc);
+        return OUT_VIOL;
+    }
+    for (i = 0u; i < (uint32_t)n; i++)
+        ids[i] = seq_append[i];
+    ids[n] = REC_AFTER;
+    m = walk_buf(opi, ids, (uint32_t)n + 1u);
+    if (m < 0)
+        return OUT_VIOL;
+    if (m != n + 1) {
+        violation(opi, "the record appended after the reset is not there", PRAM_OK);
+        return OUT_VIOL;
+    }
+    return out;
+}
+
+static int judge(uint32_t opi)
+{
+    int out;
+    if (ops[opi].kind == K_CALIB)
+        return OUT_NONE;
+    out = ops[opi].cell ? judge_cell(opi) : judge_buf(opi);
+    if (!guards_ok(opi))
+        out = OUT_VIOL;
+    return out;
+}
+
+static uint32_t out_rank(int out)
+{
+    return out == OUT_OLD ? 0u : out == OUT_INVALID ? 1u : 2u;
+}
+
+/* A boot after a cut of operation opi at pc. */
+static void after_cut(uint32_t opi, uint32_t pc)
+{
+    op_stats_t *s = &sweep.st[opi];
+    uint32_t at;
+    int out;
+    g_after_cut = 1;
+    s->cuts++;
+    if (pc != sweep.last_pc)
+        s->points++;
+    sweep.last_pc = pc;
+    if (ops[opi].kind == K_CALIB) {
+        at = (uint32_t)(((uintptr_t)pc - (uintptr_t)ts_sled_nops) / 2u);
+        if (pc >= (uint32_t)(uintptr_t)ts_sled_nops && at < SLED_NOPS) {
+            s->aux[at / 32u] |= 1u << (at % 32u);
+            if (s->aux[2] == 0u)
+                s->aux[2] = sweep.k;
+            s->aux[3] = sweep.k;
+        }
+    }
+    out = judge(opi);
+    /* Each store moves a container forward through old -> invalid -> new
+     * (docs/design.md's tables): a later cut reading an earlier state means
+     * a store undid what an earlier one established, even if both states
+     * are allowed on their own (e.g. a single-slot magic written early). */
+    if (out == OUT_OLD || out == OUT_INVALID || out == OUT_NEW) {
+        if (out_rank(out) + 1u < s->rank) {
+            violation(opi, "reads an earlier state than a cut before it did", PRAM_OK);
+            out = OUT_VIOL;
+        } else {
+            s->rank = out_rank(out) + 1u;
+        }
+    }
+    if (out != OUT_NONE)
+        s->out[out]++;
+    g_after_cut = 0;
+}
+
+/* The operation returned before the tick: its sweep is over. */
+static void finished(uint32_t opi, int rc)
+{
+    const op_t *op = &ops[opi];
+    op_stats_t *s = &sweep.st[opi];
+    uint32_t i, missing = 0u;
+    int out = OUT_NONE;
+    if (rc != PRAM_OK) {
+        violation(opi, "the uncut operation failed", rc);
+        s->out[OUT_VIOL]++;
+    } else if (op->kind != K_CALIB) {
+        out = judge(opi);
+        if (op->kind == K_INVALIDATE && out == OUT_INVALID)
+            out = OUT_NEW;
+        if (out != OUT_NEW) {
+            if (out != OUT_VIOL)
+                violation(opi, "the uncut operation does not read as its result", PRAM_OK);
+            s->out[OUT_VIOL]++;
+        }
+    }
+    for (i = 0u; i < OUT_VIOL; i++)
+        if ((op->required & REQ(i)) && s->out[i] == 0u)
+            missing |= REQ(i);
+    if (op->kind == K_CALIB && (s->aux[0] != 0xFFFFFFFFu || s->aux[1] != 0xFFFFFFFFu))
+        missing |= REQ(OUT_NONE);
+    s->missing = missing;
+    fw_puts("torn_sweep: op ");
+    fw_put_u32(opi);
+    fw_puts(" ");
+    fw_puts(op->name);
+    fw_puts(" ");
+    fw_puts(mode_name(op));
+    fw_puts(" ");
+    fw_put_u32(op_size(op));
+    fw_puts(" B: ");
+    fw_put_u32(s->cuts);
+    fw_puts(" cuts (");
+    fw_put_u32(s->points);
+    fw_puts(" distinct pc)");
+    for (i = 0u; i < OUT_VIOL + 1u; i++) {
+        fw_puts(", ");
+        fw_puts(out_name[i]);
+        fw_puts(" ");
+        fw_put_u32(s->out[i]);
+    }
+    fw_puts("\n");
+    if (op->kind == K_CALIB) {
+        fw_puts("torn_sweep: calibration: cuts at ");
+        for (i = 0u; i < SLED_NOPS && ((s->aux[i / 32u] >> (i % 32u)) & 1u); i++) {
+        }
+        fw_put_u32(i == SLED_NOPS ? SLED_NOPS : i);
+        fw_puts(i == SLED_NOPS ? " of 64 NOPs (all)" : " NOPs in a row, then one never cut");
+        fw_puts(", by k = ");
+        fw_put_u32(s->aux[2]);
+        fw_puts("..");
+        fw_put_u32(s->aux[3]);
+        fw_puts(" (");
+        fw_put_u32(s->aux[3] - s->aux[2] + 1u);
+        fw_puts(" ticks for 64 instructions)\n");
+    }
+    if (missing) {
+        fw_puts("torn_sweep: FAIL op ");
+        fw_put_u32(opi);
+        fw_puts(": outcomes never seen:");
+        for (i = 0u; i <= OUT_NONE; i++)
+            if (missing & REQ(i)) {
+                fw_puts(" ");
+                fw_puts(i == OUT_NONE ? "every-sled-instruction" : out_name[i]);
+            }
+        fw_puts(" (the cuts do not cover the operation)\n");
+    }
+}
+
+static int report(void)
+{
+    uint32_t i, viol = 0u, missing = 0u, cuts = 0u;
+    fw_puts("torn_sweep: operation                mode    size   cuts  points    old    new invalid viol\n");
+    for (i = 0u; i < NOPS; i++) {
+        const op_stats_t *s = &sweep.st[i];
+        fw_puts("torn_sweep: ");
+        put_pad(ops[i].name, 24u, 0);
+        put_pad(mode_name(&ops[i]), 7u, 0);
+        put_num(op_size(&ops[i]), 5u);
+        put_num(s->cuts, 7u);
+        put_num(s->points, 8u);
+        put_num(s->out[OUT_OLD], 7u);
+        put_num(s->out[OUT_NEW], 7u);
+        put_num(s->out[OUT_INVALID], 8u);
+        put_num(s->out[OUT_VIOL], 5u);
+        if (s->first_bad) {
+            fw_puts("  first at k ");
+            fw_put_u32(s->first_bad);
+        }
+        fw_puts(s->missing ? "  (outcome missing)\n" : "\n");
+        viol += s->out[OUT_VIOL];
+        missing |= s->missing;
+        cuts += s->cuts;
+    }
+    fw_puts("torn_sweep: ");
+    fw_put_u32(sweep.boots);
+    fw_puts(" boots, ");
+    fw_put_u32(cuts);
+    fw_puts(" cuts, ");
+    fw_put_u32(viol);
+    fw_puts(" violations\n");
+    sweep.magic = 0u; /* a later run in the same RAM starts over */
+    state_save();
+    if (viol != 0u || missing != 0u) {
+        fw_puts(viol ? "torn_sweep: FAIL: violations\n" : "torn_sweep: FAIL: cuts missed outcomes\n");
+        return 1;
+    }
+    fw_puts("torn_sweep: PASS\n");
+    return 0;
+}
+
+int main(void)
+{
+    uint32_t i;
+    int rc;
+    systick_off();
+    g_csr = CSR_ENABLE_TICKINT | (SYST_CALIB & CALIB_NOREF ? CSR_CLKSOURCE : 0u);
+    if (!state_ok()) {
+        if (ts_started == STARTED_MAGIC) {
+            fw_puts("torn_sweep: FAIL: sweep state in .noinit damaged after the first boot\n");
+            return 1;
+        }
+        for (i = 0u; i < SWEEP_WORDS; i++)
+            ((volatile uint32_t *)&sweep)[i] = 0u;
+        sweep.magic = SWEEP_MAGIC;
+        sweep.k = 1u;
+        for (i = 0u; i < NGUARDS; i++)
+            *guards[i] = GUARD;
+        ts_started = STARTED_MAGIC;
+        fw_puts("torn_sweep: start: ");
+        fw_put_u32((uint32_t)NOPS);
+        fw_puts(" operations, a reset at every k\n");
+        fw_puts(g_csr & CSR_CLKSOURCE ? "torn_sweep: SysTick counts the processor clock (no reference clock)\n"
+                                      : "torn_sweep: SysTick counts the reference clock\n");
+    }
+    sweep.boots++;
+    if (sweep.armed) {
+        if (ts_cut.mark != CUT_MARK) {
+            fw_puts("torn_sweep: FAIL: a reset that was not the SysTick cut\n");
+            return 1;
+        }
+        after_cut(sweep.op, ts_cut.pc);
+        sweep.armed = 0u;
+        sweep.k++;
+    }
+    for (;;) {
+        if (sweep.op >= NOPS)
+            return report();
+        if (sweep.k > K_MAX) {
+            fw_puts("torn_sweep: FAIL: operation still running after K_MAX ticks\n");
+            return 1;
+        }
+        rc = prepare(&ops[sweep.op]);
+        if (rc != PRAM_OK) {
+            fw_puts("torn_sweep: FAIL: preparing op ");
+            fw_put_u32(sweep.op);
+            fw_puts(": ");
+            fw_puts(pram_strerror(rc));
+            fw_puts("\n");
+            return 1;
+        }
+        ts_cut.mark = 0u;
+        sweep.armed = 1u;
+        state_save();
+        systick_arm(sweep.k);
+        rc = run(&ops[sweep.op]);
+        systick_off();
+        sweep.armed = 0u;
+        finished(sweep.op, rc);
+        sweep.op++;
+        sweep.k = 1u;
+        sweep.last_pc = 0u;
+        state_save();
+    }
+}
