@@ -62,8 +62,9 @@ int pram_cell_is_valid(const pram_cell_t *cell);
 /* Copy the committed value to out (size must equal the cell's).  On error out
  * is untouched. */
 int pram_cell_get(const pram_cell_t *cell, void *out, size_t size);
-/* Commit a new value.  Single-slot: a reset during set reads invalid
- * afterwards; A/B: it reads the previous value (or the new one). */
+/* Commit a new value.  A reset during set leaves the old value, the new one,
+ * or (single-slot only) invalid - never a mix.  Once committed, an A/B cell
+ * retires its previous value: a damaged cell reads invalid, not stale. */
 int pram_cell_set(const pram_cell_t *cell, const void *value, size_t size);
 /* Make the cell read PRAM_ERR_INVALID.  A/B: a reset part-way still reads the
  * newest value, never an older one. */
