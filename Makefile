@@ -152,15 +152,25 @@ $(BUILD)/arm/$(1)/libpram.a: $(patsubst src/%.c,$(BUILD)/arm/$(1)/obj/%.o,$(LIB_
 endef
 $(foreach cpu,$(ARM_CPUS),$(eval $(call ARM_VARIANT,$(cpu))))
 
+# Clang for Cortex-M too: its warnings differ, and it emits .noinit as
+# PROGBITS (which the (NOLOAD) output section in ld/ is there for).
+ARM_CLANG_FLAGS := --target=thumbv7em-none-eabi -mcpu=cortex-m4 -mfloat-abi=soft -Os -ffreestanding
+$(BUILD)/arm/clang-m4/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CLANG) $(CSTD) $(LIB_WARN) $(ARM_CLANG_FLAGS) -MMD -MP $(INC) -c $< -o $@
+
 # The core must need nothing from libc: the only undefined symbols allowed in
 # the cross-built library are its own.
 .PHONY: arm
-arm: deps $(foreach cpu,$(ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a)
+arm: deps $(foreach cpu,$(ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a) \
+     $(patsubst src/%.c,$(BUILD)/arm/clang-m4/obj/%.o,$(LIB_SRCS))
 	@for cpu in $(ARM_CPUS); do \
 	  ext=$$($(ARM_NM) -u $(BUILD)/arm/$$cpu/libpram.a | awk 'NF==2 && $$2 !~ /^pram_/ {print $$2}' | sort -u); \
 	  if [ -n "$$ext" ]; then echo "arm: $$cpu core needs symbols from outside: $$ext"; exit 1; fi; \
 	  echo "arm: $$cpu ok ($$($(ARM_NM) --defined-only $(BUILD)/arm/$$cpu/libpram.a | grep -c ' T pram_') functions, no libc)"; \
 	done
+	@echo "arm: clang --target=thumbv7em (Cortex-M4) ok, warning-free"
 
 # ---------------------------------------------------------------------------
 # The README commands
