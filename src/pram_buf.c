@@ -40,7 +40,9 @@ static int check_handle(const pram_buf_t *b, uintptr_t *pos)
     return PRAM_OK;
 }
 
-static pram_cell_t control_cell(const pram_buf_def_t *d)
+/* The control block's cell descriptor (declared in pram_cell_internal.h so
+ * that tests can reach the control block the way the buffer code does). */
+pram_cell_t pram__buf_control_cell(const pram_buf_def_t *d)
 {
     pram_cell_t c;
     c.addr = d->addr;
@@ -92,7 +94,7 @@ static int record_check(const pram_buf_def_t *d, uintptr_t data, uint32_t at, ui
 static void format(pram_buf_t *b, uintptr_t pos)
 {
     const pram_buf_def_t *d = b->def;
-    pram_cell_t cc = control_cell(d);
+    pram_cell_t cc = pram__buf_control_cell(d);
     pram_buf_control_t ctl;
     pram__zero(d->region, pos + DATA_OFF, d->size - DATA_OFF);
     ctl.epoch = 1u;
@@ -135,7 +137,7 @@ int pram_buf_open(pram_buf_t *b)
     rc = check_def(d, &pos);
     if (rc)
         return rc;
-    cc = control_cell(d);
+    cc = pram__buf_control_cell(d);
     rc = pram__cell_get(&cc, PRAM_MAGIC_BUF, &ctl);
     if (rc == PRAM_OK && ctl.data_size != d->size - DATA_OFF)
         rc = PRAM_ERR_LAYOUT;
@@ -197,7 +199,7 @@ int pram_buf_clear(pram_buf_t *b)
     int rc = check_handle(b, &pos);
     if (rc)
         return rc;
-    cc = control_cell(b->def);
+    cc = pram__buf_control_cell(b->def);
     if (b->epoch == 0xFFFFFFFFu) {
         /* Epochs must never repeat.  Invalidate first: a reset after that
          * point makes the next open format (none of the old records), before

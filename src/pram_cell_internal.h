@@ -10,4 +10,7 @@ int pram__cell_get(const pram_cell_t *cell, uint32_t magic, void *out);
 int pram__cell_set(const pram_cell_t *cell, uint32_t magic, const void *value);
 int pram__cell_invalidate(const pram_cell_t *cell, uint32_t magic);
 
+/* A buffer's control block: an A/B cell at the start of its storage. */
+pram_cell_t pram__buf_control_cell(const pram_buf_def_t *def);
+
 #endif /* PRAM_CELL_INTERNAL_H */

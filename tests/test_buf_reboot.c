@@ -3,9 +3,9 @@
  * append, clear and open's format (tests/support: pram_test_cut_at/tear).
  *
  * Expectations come from the documented layout and commit order, never from
- * a run: record CRCs use a bitwise CRC-16/CCITT-FALSE written here and the
- * control block is decoded independently.  The helpers repeat those of
- * test_buf.c (each test file is its own program). */
+ * a run: record CRCs use a bitwise CRC-16/CCITT-FALSE written for the tests
+ * and the control block is decoded independently.  The buffer model and
+ * helpers are shared with test_buf.c (tests/support/buf_model.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,293 +14,10 @@
 #include <string.h>
 
 #include "pram/pram.h"
-#include "pram_cell_internal.h"
+#include "buf_model.h"
+#include "power_cut.h"
+#include "ref_crc.h"
 #include "test_support.h"
-
-#define CTL PRAM_BUF_CONTROL_SIZE
-#define MAXREC PRAM_RECORD_MAX_SIZE
-
-/* ---- Reference CRC and layout helpers ----------------------------------- */
-
-static uint16_t ref_crc16(uint16_t crc, const uint8_t *p, size_t n)
-{
-    while (n--) {
-        int i;
-        crc = (uint16_t)(crc ^ (uint16_t)(*p++ << 8));
-        for (i = 0; i < 8; i++)
-            crc = (crc & 0x8000u) ? (uint16_t)((crc << 1) ^ 0x1021u) : (uint16_t)(crc << 1);
-    }
-    return crc;
-}
-
-static void le32(uint8_t *b, uint32_t v)
-{
-    b[0] = (uint8_t)v;
-    b[1] = (uint8_t)(v >> 8);
-    b[2] = (uint8_t)(v >> 16);
-    b[3] = (uint8_t)(v >> 24);
-}
-
-/* CRC of a record as the spec defines it: epoch, at (4 LE bytes each), len
- * (2 LE bytes), then the payload. */
-static uint16_t ref_record_crc(uint32_t epoch, uint32_t at, uint32_t len, const uint8_t *payload)
-{
-    uint8_t h[10];
-    le32(h, epoch);
-    le32(h + 4, at);
-    h[8] = (uint8_t)len;
-    h[9] = (uint8_t)(len >> 8);
-    return ref_crc16(ref_crc16(0xFFFFu, h, sizeof h), payload, len);
-}
-
-static uint32_t round4(uint32_t n) { return (n + 3u) & ~3u; }
-static uint32_t rec_space(uint32_t len) { return 8u + round4(len); }
-
-/* Largest payload that fits in a data area of `size` with `used` bytes taken. */
-static uint32_t exp_space(uint32_t size, uint32_t used)
-{
-    uint32_t left = size - used;
-    if (left < 8u)
-        return 0u;
-    left = (left - 8u) & ~3u;
-    return left < MAXREC ? left : MAXREC;
-}
-
-/* What pram_buf_space() returns: the payload bound, or PRAM_ERR_NO_SPACE
- * when not even an empty record's header fits. */
-static int exp_space_rc(uint32_t size, uint32_t used)
-{
-    return size - used < 8u ? PRAM_ERR_NO_SPACE : (int)exp_space(size, used);
-}
-
-/* ---- A buffer under test: descriptor, handle and raw access ------------- */
-
-typedef struct {
-    pram_buf_def_t def;
-    pram_buf_t h;
-    uint8_t *base; /* storage (AT) or region base                        */
-    size_t phys_len; /* bytes of backing memory (snapshots)              */
-} tb_t;
-
-static void tb_fresh(tb_t *t)
-{
-    pram_buf_t n = PRAM_BUF_INIT(&t->def);
-    t->h = n;
-}
-
-static void tb_at(tb_t *t, void *storage, uint32_t size, uint16_t schema)
-{
-    pram_buf_def_t d = PRAM_BUF_DEF_AT(storage, size, schema);
-    memset(t, 0, sizeof *t);
-    t->def = d;
-    t->base = (uint8_t *)storage;
-    t->phys_len = size;
-    tb_fresh(t);
-}
-
-static void tb_in(tb_t *t, const pram_region_t *r, uint32_t offset, uint32_t size, uint16_t schema,
-                  size_t phys_len)
-{
-    pram_buf_def_t d = PRAM_BUF_DEF_IN(r, offset, size, schema);
-    memset(t, 0, sizeof *t);
-    t->def = d;
-    t->base = (uint8_t *)(uintptr_t)r->base;
-    t->phys_len = phys_len;
-    tb_fresh(t);
-}
-
-/* A fresh handle on the same storage: what a reboot leaves. */
-static int tb_boot(tb_t *t)
-{
-    tb_fresh(t);
-    return pram_buf_open(&t->h);
-}
-
-static uint32_t tb_data_size(const tb_t *t) { return t->def.size - CTL; }
-
-/* Physical byte for storage byte L (maps region width/stride). */
-static uint8_t *tb_byte(const tb_t *t, uint32_t L)
-{
-    const pram_region_t *r = t->def.region;
-    uint32_t x, w, step;
-    if (!r)
-        return t->base + L;
-    x = t->def.offset + L;
-    w = r->width;
-    if (w == 0u)
-        return t->base + x;
-    step = r->stride ? r->stride : w;
-    return t->base + (size_t)(x / w) * step + x % w;
-}
-
-static uint32_t tb_word(const tb_t *t, uint32_t L)
-{
-    uint8_t b[4];
-    uint32_t w;
-    int i;
-    for (i = 0; i < 4; i++)
-        b[i] = *tb_byte(t, L + (uint32_t)i);
-    memcpy(&w, b, 4);
-    return w;
-}
-
-static int tb_direct(const tb_t *t) { return !t->def.region || t->def.region->width == 0u; }
-
-/* Decodes the A/B control cell from the documented header layout: slot =
- * magic, layout (value size | schema << 16), seal (seq | CRC-16 << 16 over
- * layout, seq (LE) and the value), value {epoch, data_size}.  Returns 1 and
- * the newest valid slot's value, or 0. */
-static int decode_control(const tb_t *t, uint32_t *epoch, uint32_t *data_size)
-{
-    int s, best = -1;
-    uint16_t best_seq = 0;
-    for (s = 0; s < 2; s++) {
-        uint32_t at = (uint32_t)s * 20u, layout = tb_word(t, at + 4u), seal = tb_word(t, at + 8u);
-        uint8_t h[6], v[8];
-        uint16_t crc, seq = (uint16_t)seal;
-        int i;
-        if (tb_word(t, at) != PRAM_MAGIC_BUF || layout != (8u | ((uint32_t)t->def.schema << 16)))
-            continue;
-        le32(h, layout);
-        h[4] = (uint8_t)seq;
-        h[5] = (uint8_t)(seq >> 8);
-        for (i = 0; i < 8; i++)
-            v[i] = *tb_byte(t, at + 12u + (uint32_t)i);
-        crc = ref_crc16(ref_crc16(0xFFFFu, h, 6), v, 8);
-        if (crc != (uint16_t)(seal >> 16))
-            continue;
-        if (best < 0 || (uint16_t)(seq - best_seq) - 1u < 0x7FFFu) {
-            best = s;
-            best_seq = seq;
-        }
-    }
-    if (best < 0)
-        return 0;
-    *epoch = tb_word(t, (uint32_t)best * 20u + 12u);
-    *data_size = tb_word(t, (uint32_t)best * 20u + 16u);
-    return 1;
-}
-
-static uint32_t control_epoch(const tb_t *t)
-{
-    uint32_t e = 0, ds = 0;
-    assert_true(decode_control(t, &e, &ds));
-    assert_int_equal(ds, tb_data_size(t));
-    return e;
-}
-
-/* Writes a control value through the library's cell code (built like
- * control_cell() in pram_buf.c), with any epoch/data size/schema. */
-static void craft_control(const tb_t *t, uint32_t epoch, uint32_t data_size, uint16_t schema)
-{
-    pram_cell_t c;
-    pram_buf_control_t v;
-    c.addr = t->def.addr;
-    c.region = t->def.region;
-    c.offset = t->def.offset;
-    c.size = (uint16_t)sizeof(pram_buf_control_t);
-    c.schema = schema;
-    c.value_offset = 12u;
-    c.slot_size = 20u;
-    c.mode = PRAM_AB;
-    v.epoch = epoch;
-    v.data_size = data_size;
-    assert_int_equal(pram__cell_set(&c, PRAM_MAGIC_BUF, &v), PRAM_OK);
-}
-
-/* ---- Model of what the buffer must hold ---------------------------------- */
-
-#define MAXR 1100
-typedef struct {
-    uint32_t n;
-    uint32_t len[MAXR];
-    uint32_t tag[MAXR];
-} model_t;
-
-static uint8_t payload[MAXREC + 64];
-static uint8_t readback[MAXREC + 64];
-
-static void gen(uint32_t tag, uint32_t len, uint8_t *out)
-{
-    uint64_t s = (uint64_t)tag * 0x9E3779B97F4A7C15ull + 0x1234567ull;
-    test_fill_random(out, len, &s);
-}
-
-static uint32_t model_used(const model_t *m)
-{
-    uint32_t i, used = 0;
-    for (i = 0; i < m->n; i++)
-        used += rec_space(m->len[i]);
-    return used;
-}
-
-static void model_append(tb_t *t, model_t *m, uint32_t len, uint32_t tag)
-{
-    gen(tag, len, payload);
-    assert_int_equal(pram_buf_append(&t->h, payload, len), PRAM_OK);
-    assert_true(m->n < MAXR);
-    m->len[m->n] = len;
-    m->tag[m->n] = tag;
-    m->n++;
-}
-
-/* Through the API: count, space, every record in order with exact payloads,
- * positions and lengths, then the end. */
-static void check_model(tb_t *t, const model_t *m)
-{
-    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
-    pram_record_t rec;
-    uint32_t i, pos = 0;
-    assert_int_equal(pram_buf_count(&t->h), (int)m->n);
-    for (i = 0; i < m->n; i++) {
-        uint32_t len = m->len[i];
-        assert_int_equal(pram_buf_next(&t->h, &it, &rec), 1);
-        assert_int_equal(rec.pos, pos);
-        assert_int_equal(rec.len, len);
-        gen(m->tag[i], len, payload);
-        if (tb_direct(t)) {
-            assert_ptr_equal(rec.data, tb_byte(t, CTL + pos + 8u));
-            if (len)
-                assert_memory_equal(rec.data, payload, len);
-        } else {
-            assert_null(rec.data);
-        }
-        memset(readback, 0xEE, len + 8u);
-        assert_int_equal(pram_buf_read(&t->h, &rec, readback, len), (int)len);
-        if (len)
-            assert_memory_equal(readback, payload, len);
-        assert_int_equal(readback[len], 0xEE);
-        pos += rec_space(len);
-    }
-    assert_int_equal(pram_buf_next(&t->h, &it, &rec), 0);
-    assert_int_equal(pram_buf_next(&t->h, &it, &rec), 0);
-    assert_int_equal(pram_buf_space(&t->h), exp_space_rc(tb_data_size(t), pos));
-}
-
-/* In storage: each record's words, CRC, payload bytes and zero padding. */
-static void check_raw(const tb_t *t, const model_t *m, uint32_t epoch)
-{
-    uint32_t i, j, pos = 0;
-    for (i = 0; i < m->n; i++) {
-        uint32_t len = m->len[i], at = CTL + pos;
-        gen(m->tag[i], len, payload);
-        assert_int_equal(tb_word(t, at), epoch);
-        assert_int_equal(tb_word(t, at + 4u),
-                         len | ((uint32_t)ref_record_crc(epoch, pos, len, payload) << 16));
-        for (j = 0; j < len; j++)
-            assert_int_equal(*tb_byte(t, at + 8u + j), payload[j]);
-        for (; j < round4(len); j++)
-            assert_int_equal(*tb_byte(t, at + 8u + j), 0);
-        pos += rec_space(len);
-    }
-}
-
-/* Reboot: a fresh handle must find exactly the model. */
-static void reboot_check(tb_t *t, const model_t *m)
-{
-    assert_int_equal(tb_boot(t), PRAM_BUF_INTACT);
-    check_model(t, m);
-}
 
 /* ---- Storage and the power-cut device -------------------------------------- */
 
@@ -342,32 +59,24 @@ static uint32_t torn_commit(uint32_t epoch, unsigned tear)
     return w;
 }
 
-static jmp_buf boot_jb;
 static volatile int op_rc;
 static uint32_t op_len;
 
-static void op_append(void) { op_rc = pram_buf_append(&tb.h, cutbuf, op_len); }
-static void op_clear(void) { op_rc = pram_buf_clear(&tb.h); }
-static void op_open(void) { op_rc = pram_buf_open(&tb.h); }
-
-/* Runs op with power cut right after its k-th store (k >= 1), torn per tear.
- * Returns 1 if power was cut, 0 if op finished first.  Nothing local is
- * modified between setjmp and longjmp. */
-static int run_cut(void (*op)(void), uint64_t k, unsigned tear)
+/* Operations for run_cut (power_cut.h); they work on tb. */
+static void op_append(void *unused)
 {
-    pram_test_tear = tear;
-    pram_test_boot = &boot_jb;
-    pram_test_cut_at = pram_test_stores + k;
-    if (setjmp(boot_jb) != 0) {
-        pram_test_boot = NULL;
-        pram_test_tear = 0;
-        return 1;
-    }
-    op();
-    pram_test_cut_at = 0;
-    pram_test_boot = NULL;
-    pram_test_tear = 0;
-    return 0;
+    (void)unused;
+    op_rc = pram_buf_append(&tb.h, cutbuf, op_len);
+}
+static void op_clear(void *unused)
+{
+    (void)unused;
+    op_rc = pram_buf_clear(&tb.h);
+}
+static void op_open(void *unused)
+{
+    (void)unused;
+    op_rc = pram_buf_open(&tb.h);
 }
 
 static int setup(void **state)
@@ -531,14 +240,14 @@ static void handmade_case(void *storage)
     model_reset(&model);
     tb_at(&tb, storage, PRAM_BUF_STORAGE_SIZE(CAP), 1);
     assert_int_equal(pram_buf_open(&tb.h), PRAM_BUF_COLD);
-    gen(1, 5, hand);
+    gen_payload(1, 5, hand);
     write_record(&tb, 0, 1, 5, 0, 5, hand);
     model.n = 1;
     model.len[0] = 5;
     model.tag[0] = 1;
     reboot_check(&tb, &model);
     /* CRC computed for another position: not a record here. */
-    gen(2, 8, hand);
+    gen_payload(2, 8, hand);
     write_record(&tb, 16, 1, 8, 20, 8, hand);
     reboot_check(&tb, &model);
     write_record(&tb, 16, 1, 8, 16, 8, hand);
@@ -553,7 +262,7 @@ static void handmade_case(void *storage)
      * payload in the area followed by 4 zero bytes (what lies beyond in the
      * st_big case): only the bound rejects it. */
     last = CAP - 32u - 8u + 4u;
-    gen(3, last, hand);
+    gen_payload(3, last, hand);
     hand[last - 4u] = hand[last - 3u] = hand[last - 2u] = hand[last - 1u] = 0;
     d = tb_byte(&tb, CTL + 32u);
     w = 1u;
@@ -563,7 +272,7 @@ static void handmade_case(void *storage)
     memcpy(d + 8, hand, last - 4u);
     reboot_check(&tb, &model);
     /* Exactly filling the rest of the area: recovered, no space left. */
-    gen(3, last - 4u, hand);
+    gen_payload(3, last - 4u, hand);
     write_record(&tb, 32, 1, last - 4u, 32, last - 4u, hand);
     model.len[2] = last - 4u;
     model.tag[2] = 3;
@@ -585,10 +294,10 @@ static void handmade_records(void **state)
     memset(st_big, 0x5A, sizeof st_big);
     tb_at(&tb, st_big, sizeof st_big, 1);
     assert_int_equal(pram_buf_open(&tb.h), PRAM_BUF_COLD);
-    gen(4, MAXREC + 4u, hand);
+    gen_payload(4, MAXREC + 4u, hand);
     write_record(&tb, 0, 1, MAXREC + 4u, 0, MAXREC + 4u, hand);
     reboot_check(&tb, &model);
-    gen(4, MAXREC, hand);
+    gen_payload(4, MAXREC, hand);
     write_record(&tb, 0, 1, MAXREC, 0, MAXREC, hand);
     model.n = 1;
     model.len[0] = MAXREC;
@@ -829,9 +538,9 @@ static void power_cut_during_append(void **state)
                     load_img();
                     model_copy(&model, &base_model);
                     assert_int_equal(tb_boot(&tb), PRAM_BUF_INTACT);
-                    gen(tag, len, cutbuf);
+                    gen_payload(tag, len, cutbuf);
                     op_len = len;
-                    was_cut = run_cut(op_append, cut, tears[ti]);
+                    was_cut = run_cut(op_append, NULL, cut, tears[ti]);
                     /* The commit order takes exactly 3 + words stores. */
                     assert_int_equal(was_cut, cut <= nstores);
                     if (!was_cut)
@@ -899,7 +608,7 @@ static void clear_cut_case(int which)
             int was_cut, rc;
             load_img();
             assert_int_equal(tb_boot(&tb), PRAM_BUF_INTACT);
-            was_cut = run_cut(op_clear, cut, tears[ti]);
+            was_cut = run_cut(op_clear, NULL, cut, tears[ti]);
             if (!was_cut)
                 assert_int_equal(op_rc, PRAM_OK);
             rc = tb_boot(&tb);
@@ -974,7 +683,7 @@ static void format_cut_case(int which, uint64_t seed)
             int was_cut, rc;
             load_img();
             tb_fresh(&tb);
-            was_cut = run_cut(op_open, cut, tears[ti]);
+            was_cut = run_cut(op_open, NULL, cut, tears[ti]);
             rc = tb_boot(&tb);
             if (!was_cut) {
                 assert_int_equal(op_rc, expect);
@@ -1030,9 +739,9 @@ static void power_cut_soak(void **state)
                 model_reset(&model);
                 continue;
             }
-            gen(step, len, cutbuf);
+            gen_payload(step, len, cutbuf);
             op_len = len;
-            if (!run_cut(op_append, cut, tear)) {
+            if (!run_cut(op_append, NULL, cut, tear)) {
                 assert_int_equal(op_rc, PRAM_OK);
                 model.len[n] = len;
                 model.tag[n] = step;
@@ -1047,7 +756,7 @@ static void power_cut_soak(void **state)
             }
             check_model(&tb, &model);
         } else {
-            if (!run_cut(op_clear, cut, tear)) {
+            if (!run_cut(op_clear, NULL, cut, tear)) {
                 assert_int_equal(op_rc, PRAM_OK);
                 model_reset(&model);
                 continue;

@@ -3,9 +3,9 @@
  * the exact byte layout and store order of a commit.
  *
  * Expectations come from the cell spec (pram_cell.h, the commit order comment
- * in src/pram_cell.c), checked with an oracle written here: a bitwise
+ * in src/pram_cell.c), checked with an oracle written for the tests: a bitwise
  * CRC-16/CCITT-FALSE and a slot validator/crafter that know nothing of the
- * library's code. */
+ * library's code (tests/support/ref_crc.c, cell_model.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,125 +14,12 @@
 #include <string.h>
 
 #include "pram/pram.h"
+#include "cell_model.h"
+#include "check_ctx.h"
+#include "power_cut.h"
+#include "ref_crc.h"
 #include "regfile.h"
 #include "test_support.h"
-
-/* ---- Failure context ------------------------------------------------------ */
-
-static const char *g_ctx = "";
-
-#define CHECK(cond)                                                  \
-    do {                                                             \
-        if (!(cond))                                                 \
-            fail_msg("[%s] check failed: %s", g_ctx, #cond);         \
-    } while (0)
-#define CHECK_EQ(a, b)                                                                     \
-    do {                                                                                   \
-        long long a_ = (long long)(a), b_ = (long long)(b);                                \
-        if (a_ != b_)                                                                      \
-            fail_msg("[%s] %s == %lld, expected %s == %lld", g_ctx, #a, a_, #b, b_);       \
-    } while (0)
-#define CHECK_MEM(a, b, n)                                                  \
-    do {                                                                    \
-        if (memcmp((a), (b), (n)) != 0)                                     \
-            fail_msg("[%s] memory differs: %s vs %s (%d bytes)", g_ctx, #a, #b, (int)(n)); \
-    } while (0)
-
-/* ---- Independent oracle ----------------------------------------------------- */
-
-#define MAGIC 0xE424D8F0u /* PRAM_MAGIC_CELL, as documented */
-
-/* CRC-16/CCITT-FALSE, bit by bit: poly 0x1021, init 0xFFFF, no reflection. */
-static uint16_t ref_crc16(uint16_t crc, const void *data, size_t len)
-{
-    const uint8_t *p = (const uint8_t *)data;
-    while (len--) {
-        int k;
-        crc = (uint16_t)(crc ^ (uint16_t)((unsigned)*p++ << 8));
-        for (k = 0; k < 8; k++)
-            crc = (crc & 0x8000u) ? (uint16_t)((crc << 1) ^ 0x1021u) : (uint16_t)(crc << 1);
-    }
-    return crc;
-}
-
-/* CRC of a seal: layout as 4 LE bytes, seq as 2 LE bytes, then the value. */
-static uint16_t ref_seal_crc(uint32_t layout, uint16_t seq, const void *value, size_t size)
-{
-    uint8_t h[6];
-    h[0] = (uint8_t)layout;
-    h[1] = (uint8_t)(layout >> 8);
-    h[2] = (uint8_t)(layout >> 16);
-    h[3] = (uint8_t)(layout >> 24);
-    h[4] = (uint8_t)seq;
-    h[5] = (uint8_t)(seq >> 8);
-    return ref_crc16(ref_crc16(0xFFFFu, h, 6), value, size);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w;
-}
-
-static void wr32(uint8_t *p, uint32_t w)
-{
-    memcpy(p, &w, 4);
-}
-
-static uint32_t ref_layout(size_t size, uint16_t schema)
-{
-    return (uint32_t)size | ((uint32_t)schema << 16);
-}
-
-/* 1 if the slot image at s is a committed value of (size, schema). */
-static int ref_valid(const uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t *seq)
-{
-    uint32_t layout = ref_layout(size, schema), seal;
-    if (rd32(s) != MAGIC || rd32(s + 4) != layout)
-        return 0;
-    seal = rd32(s + 8);
-    if ((uint16_t)(seal >> 16) != ref_seal_crc(layout, (uint16_t)seal, s + vo, size))
-        return 0;
-    if (seq)
-        *seq = (uint16_t)seal;
-    return 1;
-}
-
-/* Writes a committed slot image by hand. */
-static void ref_craft(uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t seq,
-                      const void *value)
-{
-    uint32_t layout = ref_layout(size, schema);
-    memcpy(s + vo, value, size);
-    wr32(s, MAGIC);
-    wr32(s + 4, layout);
-    wr32(s + 8, (uint32_t)seq | ((uint32_t)ref_seal_crc(layout, seq, value, size) << 16));
-}
-
-/* ---- Power cut helper -------------------------------------------------------- */
-
-typedef void (*op_fn)(void *ctx);
-
-/* Runs fn(ctx) with power cut right after its n-th store (0: never), that
- * store torn by `tear`.  Returns 1 if power was cut. */
-static int run_cut(op_fn fn, void *ctx, uint64_t n, unsigned tear)
-{
-    jmp_buf boot;
-    pram_test_boot = &boot;
-    pram_test_tear = tear;
-    if (setjmp(boot) != 0) {
-        pram_test_boot = NULL;
-        pram_test_tear = 0;
-        return 1;
-    }
-    pram_test_cut_at = n ? pram_test_stores + n : 0;
-    fn(ctx);
-    pram_test_cut_at = 0;
-    pram_test_boot = NULL;
-    pram_test_tear = 0;
-    return 0;
-}
 
 /* ---- Value types and cells ---------------------------------------------------- */
 
@@ -149,12 +36,6 @@ typedef struct { uint32_t n; uint8_t b[3996]; } big_t;
 /* Alignment of T, in C99. */
 #define ALIGN_OF(T) offsetof(struct { char c_; T t_; }, t_)
 
-#define CELL_PAIR(n, T, schema)                       \
-    PRAM_CELL_DECLARE(n##_s, T);                      \
-    PRAM_CELL_DEFINE(n##_s, schema, PRAM_SINGLE);     \
-    PRAM_CELL_DECLARE(n##_ab, T);                     \
-    PRAM_CELL_DEFINE(n##_ab, schema, PRAM_AB)
-
 CELL_PAIR(c_u8, u8s_t, 1);
 CELL_PAIR(c_o1, odd1_t, 0x0102);
 CELL_PAIR(c_o3, odd3_t, 3);
@@ -165,74 +46,30 @@ CELL_PAIR(c_o255, odd255_t, 7);
 CELL_PAIR(c_al8, al8_t, 0x8001);
 CELL_PAIR(c_big, big_t, 9);
 
-typedef struct {
-    const char *name;
-    const pram_cell_t *cell;
-    size_t size;   /* sizeof(value)                            */
-    size_t vo;     /* expected value offset in a slot          */
-    size_t ss;     /* expected slot size                       */
-    size_t vo_decl; /* offsetof(name_slot_t, value)            */
-    size_t ss_decl; /* sizeof(name_slot_t)                     */
-    uint16_t schema;
-    unsigned mode;
-} tcase_t;
-
 /* vo/ss: what the spec implies on this ABI (12-byte header, value at its
  * natural alignment, slot padded to the slot struct's alignment). */
-#define TC_PAIR(n, T, schema, vo, ss)                                                       \
-    {#n "_s", &n##_s, sizeof(T), vo, ss, offsetof(n##_s_slot_t, value), sizeof(n##_s_slot_t), \
-     schema, PRAM_SINGLE},                                                                  \
-    {#n "_ab", &n##_ab, sizeof(T), vo, ss, offsetof(n##_ab_slot_t, value),                  \
-     sizeof(n##_ab_slot_t), schema, PRAM_AB}
-
-static const tcase_t cases[] = {
-    TC_PAIR(c_u8, u8s_t, 1, 12, 16),
-    TC_PAIR(c_o1, odd1_t, 0x0102, 12, 16),
-    TC_PAIR(c_o3, odd3_t, 3, 12, 16),
-    TC_PAIR(c_o5, odd5_t, 0x7FFF, 12, 20),
-    TC_PAIR(c_o7, odd7_t, 5, 12, 20),
-    TC_PAIR(c_o13, odd13_t, 0xFFFF, 12, 28),
-    TC_PAIR(c_o255, odd255_t, 7, 12, 268),
-    TC_PAIR(c_al8, al8_t, 0x8001, 16, 40),
-    TC_PAIR(c_big, big_t, 9, 12, 4012),
+static const cell_case_t cases[] = {
+    CELL_CASE_PAIR(c_u8, u8s_t, 1, 12, 16),
+    CELL_CASE_PAIR(c_o1, odd1_t, 0x0102, 12, 16),
+    CELL_CASE_PAIR(c_o3, odd3_t, 3, 12, 16),
+    CELL_CASE_PAIR(c_o5, odd5_t, 0x7FFF, 12, 20),
+    CELL_CASE_PAIR(c_o7, odd7_t, 5, 12, 20),
+    CELL_CASE_PAIR(c_o13, odd13_t, 0xFFFF, 12, 28),
+    CELL_CASE_PAIR(c_o255, odd255_t, 7, 12, 268),
+    CELL_CASE_PAIR(c_al8, al8_t, 0x8001, 16, 40),
+    CELL_CASE_PAIR(c_big, big_t, 9, 12, 4012),
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
-static uint8_t *mem_of(const tcase_t *k)
+/* The case of cell c (which must have one). */
+static const cell_case_t *case_for(const pram_cell_t *c)
 {
-    return (uint8_t *)k->cell->addr;
-}
-
-static size_t nslots(const tcase_t *k)
-{
-    return k->mode == PRAM_AB ? 2u : 1u;
-}
-
-static size_t words(size_t size)
-{
-    return (size + 3u) / 4u;
-}
-
-/* Stores of a set (pram_cell.c, commit order): magic<-0, W value words,
- * layout, seal, magic<-MAGIC (store W+4, the commit point); A/B then retires
- * the other slot (magic<-0, store W+5) whatever the prior state. */
-static size_t commit_store(const tcase_t *k)
-{
-    return words(k->size) + 4u;
-}
-
-static size_t set_stores(const tcase_t *k)
-{
-    return commit_store(k) + (k->mode == PRAM_AB ? 1u : 0u);
-}
-
-/* How many slots hold the magic word (committed headers of any layout). */
-static int count_magic(const tcase_t *k)
-{
-    int n = rd32(mem_of(k)) == MAGIC;
-    if (k->mode == PRAM_AB)
-        n += rd32(mem_of(k) + k->ss) == MAGIC;
-    return n;
+    size_t i;
+    for (i = 0; i < NCASES; i++)
+        if (cases[i].cell == c)
+            return &cases[i];
+    fail_msg("no case for that cell");
+    return NULL;
 }
 
 /* Value with first byte `tag` (so small values still differ), rest random. */
@@ -273,7 +110,7 @@ static void test_oracle_self_check(void **state)
     /* The catalogue check value of CRC-16/CCITT-FALSE. */
     CHECK_EQ(ref_crc16(0xFFFFu, "123456789", 9), 0x29B1);
     CHECK_EQ(ref_crc16(ref_crc16(0xFFFFu, "1234", 4), "56789", 5), 0x29B1);
-    CHECK_EQ(PRAM_MAGIC_CELL, MAGIC);
+    CHECK_EQ(PRAM_MAGIC_CELL, CELL_MAGIC);
 }
 
 static void test_geometry(void **state)
@@ -281,7 +118,7 @@ static void test_geometry(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         g_ctx = k->name;
         CHECK_EQ(k->cell->size, k->size);
         CHECK_EQ(k->cell->schema, k->schema);
@@ -320,7 +157,7 @@ static void test_fresh_storage_invalid(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         uint64_t s0;
         g_ctx = k->name;
         memset(mem_of(k), 0, k->ss * nslots(k));
@@ -333,12 +170,12 @@ static void test_fresh_storage_invalid(void **state)
 }
 
 /* Checks the byte layout of a committed slot against the oracle. */
-static void check_slot(const tcase_t *k, unsigned slot, const uint8_t *v, uint16_t *seq)
+static void check_slot(const cell_case_t *k, unsigned slot, const uint8_t *v, uint16_t *seq)
 {
     const uint8_t *s = mem_of(k) + slot * k->ss;
     uint32_t layout = ref_layout(k->size, k->schema);
     uint32_t seal = rd32(s + 8);
-    CHECK_EQ(rd32(s), MAGIC);
+    CHECK_EQ(rd32(s), CELL_MAGIC);
     CHECK_EQ(rd32(s + 4), layout);
     CHECK_EQ(rd32(s + 4) & 0xFFFFu, k->size);
     CHECK_EQ(rd32(s + 4) >> 16, k->schema);
@@ -348,40 +185,13 @@ static void check_slot(const tcase_t *k, unsigned slot, const uint8_t *v, uint16
         *seq = (uint16_t)seal;
 }
 
-/* The slot (0/1) the oracle says holds the newest value; -1 if none. */
-static int ref_newest(const tcase_t *k, uint16_t *seq_out)
-{
-    uint16_t s0 = 0, s1 = 0;
-    int ok0 = ref_valid(mem_of(k), k->vo, k->size, k->schema, &s0);
-    int ok1 = k->mode == PRAM_AB && ref_valid(mem_of(k) + k->ss, k->vo, k->size, k->schema, &s1);
-    int pick = -1;
-    if (ok0 && ok1)
-        pick = (uint16_t)(s1 - s0) != 0 && (uint16_t)(s1 - s0) < 0x8000u ? 1 : 0;
-    else if (ok0)
-        pick = 0;
-    else if (ok1)
-        pick = 1;
-    if (seq_out)
-        *seq_out = pick == 1 ? s1 : s0;
-    return pick;
-}
-
-/* Slots valid per the oracle. */
-static int count_valid(const tcase_t *k)
-{
-    int n = ref_valid(mem_of(k), k->vo, k->size, k->schema, NULL);
-    if (k->mode == PRAM_AB)
-        n += ref_valid(mem_of(k) + k->ss, k->vo, k->size, k->schema, NULL);
-    return n;
-}
-
 /* A/B at rest: exactly one slot holds the magic, and it is the one the
  * oracle reads; the other slot's magic is 0 (retired). */
-static void check_one_at_rest(const tcase_t *k, unsigned slot)
+static void check_one_at_rest(const cell_case_t *k, unsigned slot)
 {
     CHECK_EQ(count_magic(k), 1);
     CHECK_EQ(count_valid(k), 1);
-    CHECK_EQ(ref_newest(k, NULL), (int)slot);
+    CHECK_EQ(ref_newest(k, NULL, NULL), (int)slot);
     CHECK_EQ(rd32(mem_of(k) + (slot ^ 1u) * k->ss), 0);
 }
 
@@ -390,7 +200,7 @@ static void test_set_get_layout(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         const pram_cell_t *c = k->cell;
         size_t len = k->ss * nslots(k), j;
         uint64_t s0;
@@ -468,7 +278,7 @@ static void test_invalidate(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         const pram_cell_t *c = k->cell;
         uint64_t s0;
         g_ctx = k->name;
@@ -504,7 +314,7 @@ static void test_argument_errors(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         const pram_cell_t *c = k->cell;
         size_t len = k->ss * nslots(k);
         uint64_t s0;
@@ -568,16 +378,13 @@ static void test_bad_descriptors(void **state)
  * states (a reset between a commit and its retire) are crafted by hand. */
 static void test_ab_seq_wraparound(void **state)
 {
-    const tcase_t *k = NULL;
+    const cell_case_t *k;
     uint8_t *m;
     size_t i;
     uint16_t sq;
     uint64_t rs = 12345;
     (void)state;
-    for (i = 0; i < NCASES; i++)
-        if (cases[i].cell == &c_o13_ab)
-            k = &cases[i];
-    assert_non_null(k);
+    k = case_for(&c_o13_ab);
     m = mem_of(k);
     g_ctx = "wraparound";
     mkval(va, 13, 1, 0xA1);
@@ -653,16 +460,13 @@ static void test_ab_seq_wraparound(void **state)
  * that slot's seq + 1, retires the one read, and wins; the sets after too. */
 static void test_ab_ambiguous_and_garbage_seq(void **state)
 {
-    const tcase_t *k = NULL;
+    const cell_case_t *k;
     uint8_t *m;
     size_t i;
     uint64_t rs = 999;
     uint16_t sq;
     (void)state;
-    for (i = 0; i < NCASES; i++)
-        if (cases[i].cell == &c_o7_ab)
-            k = &cases[i];
-    assert_non_null(k);
+    k = case_for(&c_o7_ab);
     m = mem_of(k);
     g_ctx = "ambiguous seq";
     mkval(va, 7, 2, 0xA1);
@@ -688,7 +492,7 @@ static void test_ab_ambiguous_and_garbage_seq(void **state)
         CHECK_EQ(obuf[7], 0x5A);
         got = memcmp(obuf, va, 7) == 0 ? 0u : 1u;
         if (d != 0u && d != 0x8000u)
-            CHECK_EQ(got, (unsigned)ref_newest(k, NULL));
+            CHECK_EQ(got, (unsigned)ref_newest(k, NULL, NULL));
         CHECK_EQ(pram_cell_status(k->cell), PRAM_OK);
         CHECK_EQ(pram_cell_set(k->cell, vc, 7), PRAM_OK);
         check_get(k->cell, 7, vc);
@@ -725,14 +529,11 @@ static void test_ab_ambiguous_and_garbage_seq(void **state)
 /* A/B: a slot from another layout next to a valid one. */
 static void test_ab_mixed_layouts(void **state)
 {
-    const tcase_t *k = NULL;
+    const cell_case_t *k;
     uint8_t *m;
     size_t i;
     (void)state;
-    for (i = 0; i < NCASES; i++)
-        if (cases[i].cell == &c_o13_ab)
-            k = &cases[i];
-    assert_non_null(k);
+    k = case_for(&c_o13_ab);
     m = mem_of(k);
     g_ctx = "mixed layouts";
     mkval(va, 13, 3, 0xA1);
@@ -776,32 +577,13 @@ static void test_ab_mixed_layouts(void **state)
 
 /* ---- Store order of a set, by cutting power after each store ----------------- */
 
-typedef struct {
-    const pram_cell_t *cell;
-    const void *value;
-    size_t size;
-    int rc;
-} set_ctx_t;
-
-static void do_set(void *p)
-{
-    set_ctx_t *x = (set_ctx_t *)p;
-    x->rc = pram_cell_set(x->cell, x->value, x->size);
-}
-
-static void do_invalidate(void *p)
-{
-    set_ctx_t *x = (set_ctx_t *)p;
-    x->rc = pram_cell_invalidate(x->cell);
-}
-
 /* Expected storage after the first n stores of a set that writes slot t
  * with value v: magic<-0, value words, layout, seal (checked separately:
- * seq `seq`, or any seq if seq < 0), magic<-MAGIC, and for A/B the retire
+ * seq `seq`, or any seq if seq < 0), magic<-CELL_MAGIC, and for A/B the retire
  * (the other slot's magic<-0).  Compares the storage. */
-static void check_after_n(const tcase_t *k, unsigned t, const uint8_t *v, long seq, size_t n)
+static void check_after_n(const cell_case_t *k, unsigned t, const uint8_t *v, long seq, size_t n)
 {
-    size_t len = k->ss * nslots(k), w = words(k->size), step, b;
+    size_t len = k->ss * nslots(k), w = value_words(k->size), step, b;
     uint8_t *slot_exp = expect_img + t * k->ss;
     uint8_t *m = mem_of(k);
     int seal_written = 0;
@@ -825,7 +607,7 @@ static void check_after_n(const tcase_t *k, unsigned t, const uint8_t *v, long s
             memset(care + t * k->ss + 8, 0, 4);
             seal_written = 1;
         } else if (step == 4 + w) {
-            wr32(slot_exp, MAGIC);
+            wr32(slot_exp, CELL_MAGIC);
         } else if (step == 5 + w && k->mode == PRAM_AB) {
             wr32(expect_img + (t ^ 1u) * k->ss, 0);
         }
@@ -849,10 +631,10 @@ static void test_set_store_order(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         size_t len = k->ss * nslots(k), total = set_stores(k), commit = commit_store(k), n;
         unsigned cur;
-        set_ctx_t x;
+        cell_op_t x;
         g_ctx = k->name;
         mkval(va, k->size, i + 300, 0x61);
         mkval(vb, k->size, i + 300, 0x72);
@@ -871,7 +653,7 @@ static void test_set_store_order(void **state)
                 int cut;
                 memcpy(mem_of(k), before, len);
                 s0 = pram_test_stores;
-                cut = run_cut(do_set, &x, n, 0);
+                cut = run_cut(op_cell_set, &x, n, 0);
                 CHECK_EQ(cut, n <= total);
                 CHECK_EQ(pram_test_stores - s0, n <= total ? n : total);
                 check_after_n(k, t, vb, k->mode == PRAM_AB ? 0x1235 : -1, n);
@@ -888,7 +670,7 @@ static void test_set_store_order(void **state)
                 if (k->mode == PRAM_AB && n == commit) {
                     /* Committed, not yet retired: both valid, newer read. */
                     CHECK_EQ(count_valid(k), 2);
-                    CHECK_EQ(ref_newest(k, NULL), (int)t);
+                    CHECK_EQ(ref_newest(k, NULL, NULL), (int)t);
                 } else if (k->mode == PRAM_AB && n > commit) {
                     check_one_at_rest(k, t);
                 }
@@ -900,7 +682,7 @@ static void test_set_store_order(void **state)
             ref_craft(before, k->vo, k->size, k->schema, 0, va);
             for (n = 1; n < total; n++) {
                 memcpy(mem_of(k), before, len);
-                CHECK_EQ(run_cut(do_set, &x, n, 0), 1);
+                CHECK_EQ(run_cut(op_cell_set, &x, n, 0), 1);
                 CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_INVALID);
             }
         } else {
@@ -911,7 +693,7 @@ static void test_set_store_order(void **state)
             for (n = 1; n <= total + 2; n++) {
                 int cut;
                 memcpy(mem_of(k), before, len);
-                cut = run_cut(do_set, &x, n, 0);
+                cut = run_cut(op_cell_set, &x, n, 0);
                 CHECK_EQ(cut, n <= total);
                 check_after_n(k, 0, vb, 1, n);
                 if (n < commit) {
@@ -933,10 +715,10 @@ static void test_ab_invalidate_order(void **state)
     size_t i, ti;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         size_t len = k->ss * nslots(k);
         unsigned newer;
-        set_ctx_t x;
+        cell_op_t x;
         if (k->mode != PRAM_AB)
             continue;
         g_ctx = k->name;
@@ -949,19 +731,19 @@ static void test_ab_invalidate_order(void **state)
             ref_craft(before + newer * k->ss, k->vo, k->size, k->schema, 0x41, vb);
             for (ti = 0; ti < sizeof tears / sizeof tears[0]; ti++) {
                 memcpy(mem_of(k), before, len);
-                CHECK_EQ(run_cut(do_invalidate, &x, 1, tears[ti]), 1);
+                CHECK_EQ(run_cut(op_cell_invalidate, &x, 1, tears[ti]), 1);
                 /* The older slot went first; the newer is untouched. */
                 CHECK_MEM(mem_of(k) + newer * k->ss, before + newer * k->ss, k->ss);
-                CHECK(rd32(mem_of(k) + (newer ^ 1u) * k->ss) != MAGIC);
+                CHECK(rd32(mem_of(k) + (newer ^ 1u) * k->ss) != CELL_MAGIC);
                 check_get(k->cell, k->size, vb);
                 memcpy(mem_of(k), before, len);
-                CHECK_EQ(run_cut(do_invalidate, &x, 2, tears[ti]), 1);
+                CHECK_EQ(run_cut(op_cell_invalidate, &x, 2, tears[ti]), 1);
                 check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
             }
             /* Single-valid A/B cell: same, one real clear suffices. */
             memcpy(mem_of(k), before, len);
             memset(mem_of(k) + (newer ^ 1u) * k->ss, 0, k->ss);
-            CHECK_EQ(run_cut(do_invalidate, &x, 1, 0), 1);
+            CHECK_EQ(run_cut(op_cell_invalidate, &x, 1, 0), 1);
             check_get(k->cell, k->size, vb);
         }
     }
@@ -974,7 +756,7 @@ static void test_ab_invalidate_order(void **state)
  * the previous one (slot 0 if none), with seq previous+1 (1 if none). */
 #define AT_REST_STATES 13
 
-static void prepare_state(const tcase_t *k, int st, uint64_t *rs)
+static void prepare_state(const cell_case_t *k, int st, uint64_t *rs)
 {
     uint8_t *m = mem_of(k);
     size_t len = k->ss * 2u;
@@ -1019,8 +801,8 @@ static void prepare_state(const tcase_t *k, int st, uint64_t *rs)
         break;
     default:                                                           /* noise + magics */
         test_fill_random(m, len, rs);
-        wr32(m, MAGIC);
-        wr32(m + k->ss, MAGIC);
+        wr32(m, CELL_MAGIC);
+        wr32(m + k->ss, CELL_MAGIC);
         break;
     }
 }
@@ -1031,7 +813,7 @@ static void test_ab_one_valid_at_rest(void **state)
     uint64_t rs = 2024;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         int st, r;
         if (k->mode != PRAM_AB)
             continue;
@@ -1042,7 +824,7 @@ static void test_ab_one_valid_at_rest(void **state)
             prepare_state(k, st, &rs);
             for (r = 0; r < 4; r++) {
                 uint16_t cur_seq = 0, sq;
-                int cur = ref_newest(k, &cur_seq);
+                int cur = ref_newest(k, &cur_seq, NULL);
                 unsigned t = cur >= 0 ? (unsigned)cur ^ 1u : 0u;
                 uint64_t s0;
                 mkval(vc, k->size, (uint64_t)(st * 10 + r), (uint8_t)(0xC0u + (unsigned)r));
@@ -1068,10 +850,10 @@ static void test_ab_cut_between_commit_and_retire(void **state)
     size_t i, ti;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         size_t len = k->ss * 2u;
         int pre;
-        set_ctx_t x;
+        cell_op_t x;
         if (k->mode != PRAM_AB)
             continue;
         g_ctx = k->name;
@@ -1097,14 +879,14 @@ static void test_ab_cut_between_commit_and_retire(void **state)
             if (pre == 4)
                 ref_craft(before + k->ss, k->vo, k->size, k->schema, 0x7FFFu, vd);
             memcpy(mem_of(k), before, len);
-            cur = ref_newest(k, &cur_seq);
+            cur = ref_newest(k, &cur_seq, NULL);
             CHECK_EQ(cur, pre == 0 ? -1 : pre == 1 || pre == 4 ? 0 : 1);
             t = cur >= 0 ? (unsigned)cur ^ 1u : 0u;
             for (ti = 0; ti < sizeof tears / sizeof tears[0]; ti++) {
                 /* Cut at the commit store. */
                 memcpy(mem_of(k), before, len);
                 x.value = vb;
-                CHECK_EQ(run_cut(do_set, &x, commit_store(k), tears[ti]), 1);
+                CHECK_EQ(run_cut(op_cell_set, &x, commit_store(k), tears[ti]), 1);
                 /* The slot holding the old value is untouched so far. */
                 CHECK_MEM(mem_of(k) + (t ^ 1u) * k->ss, before + (t ^ 1u) * k->ss, k->ss);
                 if (tears[ti] != 0) {
@@ -1117,13 +899,13 @@ static void test_ab_cut_between_commit_and_retire(void **state)
                 check_get(k->cell, k->size, vb);
                 check_slot(k, t, vb, &sq);
                 CHECK_EQ(sq, cur >= 0 ? (uint16_t)(cur_seq + 1u) : 1u);
-                CHECK_EQ(ref_newest(k, NULL), (int)t);
+                CHECK_EQ(ref_newest(k, NULL, NULL), (int)t);
                 CHECK_EQ(count_valid(k), cur >= 0 ? 2 : 1);
                 CHECK_EQ(count_magic(k), cur >= 0 ? 2 : 1);
                 /* The next boot's set: over the older slot, seq + 1, then
                  * the slot it superseded is retired. */
                 x.value = vc;
-                CHECK_EQ(run_cut(do_set, &x, 0, 0), 0);
+                CHECK_EQ(run_cut(op_cell_set, &x, 0, 0), 0);
                 CHECK_EQ(x.rc, PRAM_OK);
                 check_get(k->cell, k->size, vc);
                 check_slot(k, t ^ 1u, vc, NULL);
@@ -1135,11 +917,11 @@ static void test_ab_cut_between_commit_and_retire(void **state)
             for (ti = 0; ti < sizeof tears / sizeof tears[0]; ti++) {
                 memcpy(mem_of(k), before, len);
                 x.value = vb;
-                CHECK_EQ(run_cut(do_set, &x, set_stores(k), tears[ti]), 1);
+                CHECK_EQ(run_cut(op_cell_set, &x, set_stores(k), tears[ti]), 1);
                 check_get(k->cell, k->size, vb);
                 CHECK_EQ(count_magic(k), 1);
                 CHECK_EQ(count_valid(k), 1);
-                CHECK_EQ(ref_newest(k, NULL), (int)t);
+                CHECK_EQ(ref_newest(k, NULL, NULL), (int)t);
             }
         }
     }
@@ -1154,7 +936,7 @@ static void test_ab_corrupt_newest_no_fallback(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         size_t len = k->ss * 2u, span = k->vo + k->size, stride, p, f;
         int commits;
         if (k->mode != PRAM_AB)

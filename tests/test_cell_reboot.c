@@ -6,8 +6,9 @@
  * lands (torn per pram_test_tear), then control longjmps back to the "boot
  * routine" (setjmp on pram_test_boot) and memory is what survived.
  *
- * Expectations come from the cell spec; an oracle written here (bitwise
- * CRC-16/CCITT-FALSE, slot validator and crafter) judges raw memory. */
+ * Expectations come from the cell spec; an oracle written for the tests
+ * (bitwise CRC-16/CCITT-FALSE, slot validator and crafter: tests/support/
+ * ref_crc.c, cell_model.c) judges raw memory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,142 +17,10 @@
 #include <string.h>
 
 #include "pram/pram.h"
+#include "cell_model.h"
+#include "check_ctx.h"
+#include "power_cut.h"
 #include "test_support.h"
-
-/* ---- Failure context ------------------------------------------------------ */
-
-static const char *g_ctx = "";
-static long g_iter = -1;
-
-#define CHECK(cond)                                                                \
-    do {                                                                           \
-        if (!(cond))                                                               \
-            fail_msg("[%s #%ld] check failed: %s", g_ctx, g_iter, #cond);          \
-    } while (0)
-#define CHECK_EQ(a, b)                                                                      \
-    do {                                                                                    \
-        long long a_ = (long long)(a), b_ = (long long)(b);                                 \
-        if (a_ != b_)                                                                       \
-            fail_msg("[%s #%ld] %s == %lld, expected %s == %lld", g_ctx, g_iter, #a, a_, #b, \
-                     b_);                                                                   \
-    } while (0)
-#define CHECK_MEM(a, b, n)                                                                   \
-    do {                                                                                     \
-        if (memcmp((a), (b), (n)) != 0)                                                      \
-            fail_msg("[%s #%ld] memory differs: %s vs %s", g_ctx, g_iter, #a, #b);           \
-    } while (0)
-
-/* ---- Independent oracle ----------------------------------------------------- */
-
-#define MAGIC 0xE424D8F0u
-
-static uint16_t ref_crc16(uint16_t crc, const void *data, size_t len)
-{
-    const uint8_t *p = (const uint8_t *)data;
-    while (len--) {
-        int k;
-        crc = (uint16_t)(crc ^ (uint16_t)((unsigned)*p++ << 8));
-        for (k = 0; k < 8; k++)
-            crc = (crc & 0x8000u) ? (uint16_t)((crc << 1) ^ 0x1021u) : (uint16_t)(crc << 1);
-    }
-    return crc;
-}
-
-static uint16_t ref_seal_crc(uint32_t layout, uint16_t seq, const void *value, size_t size)
-{
-    uint8_t h[6];
-    h[0] = (uint8_t)layout;
-    h[1] = (uint8_t)(layout >> 8);
-    h[2] = (uint8_t)(layout >> 16);
-    h[3] = (uint8_t)(layout >> 24);
-    h[4] = (uint8_t)seq;
-    h[5] = (uint8_t)(seq >> 8);
-    return ref_crc16(ref_crc16(0xFFFFu, h, 6), value, size);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w;
-}
-
-static void wr32(uint8_t *p, uint32_t w)
-{
-    memcpy(p, &w, 4);
-}
-
-static uint32_t ref_layout(size_t size, uint16_t schema)
-{
-    return (uint32_t)size | ((uint32_t)schema << 16);
-}
-
-static int ref_valid(const uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t *seq)
-{
-    uint32_t layout = ref_layout(size, schema), seal;
-    if (rd32(s) != MAGIC || rd32(s + 4) != layout)
-        return 0;
-    seal = rd32(s + 8);
-    if ((uint16_t)(seal >> 16) != ref_seal_crc(layout, (uint16_t)seal, s + vo, size))
-        return 0;
-    if (seq)
-        *seq = (uint16_t)seal;
-    return 1;
-}
-
-static void ref_craft(uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t seq,
-                      const void *value)
-{
-    uint32_t layout = ref_layout(size, schema);
-    memcpy(s + vo, value, size);
-    wr32(s, MAGIC);
-    wr32(s + 4, layout);
-    wr32(s + 8, (uint32_t)seq | ((uint32_t)ref_seal_crc(layout, seq, value, size) << 16));
-}
-
-/* ---- Power cut: the boot routine ------------------------------------------------ */
-
-typedef void (*op_fn)(void *ctx);
-
-/* Runs fn(ctx); power is cut right after its n-th store (0: never), torn by
- * `tear`.  setjmp is the boot routine: it returns 1 when the system
- * "rebooted".  Nothing local is modified between setjmp and longjmp. */
-static int run_cut(op_fn fn, void *ctx, uint64_t n, unsigned tear)
-{
-    jmp_buf boot;
-    pram_test_boot = &boot;
-    pram_test_tear = tear;
-    if (setjmp(boot) != 0) {
-        pram_test_boot = NULL;
-        pram_test_tear = 0;
-        return 1;
-    }
-    pram_test_cut_at = n ? pram_test_stores + n : 0;
-    fn(ctx);
-    pram_test_cut_at = 0;
-    pram_test_boot = NULL;
-    pram_test_tear = 0;
-    return 0;
-}
-
-typedef struct {
-    const pram_cell_t *cell;
-    const void *value;
-    size_t size;
-    int rc;
-} op_ctx_t;
-
-static void do_set(void *p)
-{
-    op_ctx_t *x = (op_ctx_t *)p;
-    x->rc = pram_cell_set(x->cell, x->value, x->size);
-}
-
-static void do_invalidate(void *p)
-{
-    op_ctx_t *x = (op_ctx_t *)p;
-    x->rc = pram_cell_invalidate(x->cell);
-}
 
 static const unsigned tears[] = {0u, 0x1u, 0x3u, 0x7u, 0xEu};
 #define NTEARS (sizeof tears / sizeof tears[0])
@@ -165,12 +34,6 @@ typedef struct { char c[13]; } odd13_t;
 typedef struct { uint8_t tag; uint64_t u; double d; } al8_t;
 typedef struct { uint8_t b[1000]; } k1_t;
 
-#define CELL_PAIR(n, T, schema)                   \
-    PRAM_CELL_DECLARE(n##_s, T);                  \
-    PRAM_CELL_DEFINE(n##_s, schema, PRAM_SINGLE); \
-    PRAM_CELL_DECLARE(n##_ab, T);                 \
-    PRAM_CELL_DEFINE(n##_ab, schema, PRAM_AB)
-
 CELL_PAIR(r_u32, u32c_t, 1);
 CELL_PAIR(r_o1, odd1_t, 2);
 CELL_PAIR(r_o7, odd7_t, 3);
@@ -178,71 +41,13 @@ CELL_PAIR(r_o13, odd13_t, 4);
 CELL_PAIR(r_al8, al8_t, 5);
 CELL_PAIR(r_k1, k1_t, 6);
 
-typedef struct {
-    const char *name;
-    const pram_cell_t *cell;
-    size_t size, vo, ss;
-    uint16_t schema;
-    unsigned mode;
-} tcase_t;
-
-#define TC_PAIR(n, T, schema)                                                                \
-    {#n "_s", &n##_s, sizeof(T), offsetof(n##_s_slot_t, value), sizeof(n##_s_slot_t), schema, \
-     PRAM_SINGLE},                                                                           \
-    {#n "_ab", &n##_ab, sizeof(T), offsetof(n##_ab_slot_t, value), sizeof(n##_ab_slot_t),     \
-     schema, PRAM_AB}
-
-static const tcase_t cases[] = {
-    TC_PAIR(r_u32, u32c_t, 1), TC_PAIR(r_o1, odd1_t, 2),  TC_PAIR(r_o7, odd7_t, 3),
-    TC_PAIR(r_o13, odd13_t, 4), TC_PAIR(r_al8, al8_t, 5), TC_PAIR(r_k1, k1_t, 6),
+/* The oracle reads slots with the geometry of the declared slot types. */
+static const cell_case_t cases[] = {
+    CELL_CASE_PAIR_DECL(r_u32, u32c_t, 1),  CELL_CASE_PAIR_DECL(r_o1, odd1_t, 2),
+    CELL_CASE_PAIR_DECL(r_o7, odd7_t, 3),   CELL_CASE_PAIR_DECL(r_o13, odd13_t, 4),
+    CELL_CASE_PAIR_DECL(r_al8, al8_t, 5),   CELL_CASE_PAIR_DECL(r_k1, k1_t, 6),
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
-
-static uint8_t *mem_of(const tcase_t *k)
-{
-    return (uint8_t *)k->cell->addr;
-}
-
-static size_t nslots(const tcase_t *k)
-{
-    return k->mode == PRAM_AB ? 2u : 1u;
-}
-
-static size_t storage_len(const tcase_t *k)
-{
-    return k->ss * nslots(k);
-}
-
-/* Store number of the commit point (target magic<-MAGIC): after magic<-0,
- * the W value words, layout and seal. */
-static size_t commit_store(const tcase_t *k)
-{
-    return 4u + (k->size + 3u) / 4u;
-}
-
-static size_t nstores_set(const tcase_t *k)
-{
-    /* ... then A/B retires the other slot (its magic<-0), whatever the
-     * prior state: W+5 stores; single W+4. */
-    return commit_store(k) + (k->mode == PRAM_AB ? 1u : 0u);
-}
-
-/* Slots holding the magic word / holding a valid value of the cell. */
-static int count_magic(const tcase_t *k)
-{
-    int n = rd32(mem_of(k)) == MAGIC;
-    if (k->mode == PRAM_AB)
-        n += rd32(mem_of(k) + k->ss) == MAGIC;
-    return n;
-}
-
-static int count_valid(const tcase_t *k)
-{
-    int n = ref_valid(mem_of(k), k->vo, k->size, k->schema, NULL);
-    if (k->mode == PRAM_AB)
-        n += ref_valid(mem_of(k) + k->ss, k->vo, k->size, k->schema, NULL);
-    return n;
-}
 
 static void mkval(uint8_t *v, size_t size, uint64_t seed, uint8_t tag)
 {
@@ -271,27 +76,10 @@ static int read_cell(const pram_cell_t *c, size_t size)
     return rc;
 }
 
-/* The oracle's reading of a cell's raw storage: -1 none, else the slot that
- * must (or, for ambiguous seqs, may) be read. */
-static int ref_pick(const tcase_t *k, int *ambiguous)
-{
-    uint16_t s0 = 0, s1 = 0;
-    int ok0 = ref_valid(mem_of(k), k->vo, k->size, k->schema, &s0);
-    int ok1 = k->mode == PRAM_AB && ref_valid(mem_of(k) + k->ss, k->vo, k->size, k->schema, &s1);
-    *ambiguous = 0;
-    if (ok0 && ok1) {
-        uint16_t d = (uint16_t)(s1 - s0);
-        if (d == 0u || d == 0x8000u)
-            *ambiguous = 1;
-        return d != 0u && d < 0x8000u ? 1 : 0;
-    }
-    return ok0 ? 0 : ok1 ? 1 : -1;
-}
-
 /* Library reading == oracle reading of the same bytes. */
-static void check_against_oracle(const tcase_t *k)
+static void check_against_oracle(const cell_case_t *k)
 {
-    int amb, pick = ref_pick(k, &amb);
+    int amb, pick = ref_newest(k, NULL, &amb);
     int rc = read_cell(k->cell, k->size);
     if (pick < 0) {
         CHECK(rc != PRAM_OK);
@@ -314,7 +102,7 @@ static void test_uniform_fills(void **state)
     size_t i, f;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         g_ctx = k->name;
         for (f = 0; f < sizeof fills; f++) {
             g_iter = (long)f;
@@ -345,7 +133,7 @@ static void test_random_fills_never_validate(void **state)
     long n, accepted;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         uint64_t rs = 0xC0FFEEull + i;
         if (k->size > 16)
             continue;
@@ -375,7 +163,7 @@ static void test_random_payloads_match_oracle(void **state)
     long n;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         uint64_t rs = 0xBADC0DEull + i;
         long accepted = 0, oracle_accepted = 0, layouts = 0, rounds;
         uint32_t layout = ref_layout(k->size, k->schema);
@@ -390,11 +178,11 @@ static void test_random_payloads_match_oracle(void **state)
             test_fill_random(mem_of(k), storage_len(k), &rs);
             for (s = 0; s < nslots(k); s++) {
                 uint8_t *sl = mem_of(k) + s * k->ss;
-                wr32(sl, MAGIC);
+                wr32(sl, CELL_MAGIC);
                 if (n % 4 != 3)
                     wr32(sl + 4, layout);
             }
-            pick = ref_pick(k, &amb);
+            pick = ref_newest(k, NULL, &amb);
             rc = pram_cell_status(k->cell);
             if (pick >= 0) {
                 oracle_accepted++;
@@ -446,7 +234,7 @@ PRAM_CELL_DEFINE_AT(shrunk_ab, 1, PRAM_AB, &lay_mem_ab);
 /* Magic words among the two slots of an A/B cell of slot size ss at m. */
 static int count_magic_at(const uint8_t *m, size_t ss)
 {
-    return (rd32(m) == MAGIC) + (rd32(m + ss) == MAGIC);
+    return (rd32(m) == CELL_MAGIC) + (rd32(m + ss) == CELL_MAGIC);
 }
 
 /* The other firmware's view: LAYOUT, get fails and leaves out untouched. */
@@ -539,7 +327,7 @@ static void test_stale_layouts(void **state)
 static void test_stale_layout_power_cut(void **state)
 {
     lay8_t o1 = {1, 2}, o2 = {3, 4}, n1 = {5, 6};
-    op_ctx_t x;
+    cell_op_t x;
     size_t n, t;
     int ab;
     (void)state;
@@ -558,7 +346,7 @@ static void test_stale_layout_power_cut(void **state)
                 int rc, done = n > commit || (n == commit && tears[t] == 0);
                 g_iter = (long)(n * 10 + t);
                 memcpy(m, snap, 256);
-                CHECK_EQ(run_cut(do_set, &x, n, tears[t]), n <= total);
+                CHECK_EQ(run_cut(op_cell_set, &x, n, tears[t]), n <= total);
                 rc = read_cell(nc, sizeof n1);
                 if (done) {
                     CHECK_EQ(rc, PRAM_OK);
@@ -599,7 +387,7 @@ static void test_single_byte_corruption(void **state)
     size_t i, p, j;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         const pram_cell_t *c = k->cell;
         uint8_t *m = mem_of(k);
         size_t len = storage_len(k), span = k->vo + k->size;
@@ -620,7 +408,7 @@ static void test_single_byte_corruption(void **state)
                 CHECK_EQ(pram_cell_set(c, vc, k->size), PRAM_OK);
             {
                 int amb;
-                newest = ref_pick(k, &amb);
+                newest = ref_newest(k, NULL, &amb);
                 CHECK(newest >= 0 && !amb);
                 /* One valid slot, one magic: A/B slots alternate from 0. */
                 CHECK_EQ(newest, k->mode == PRAM_AB ? (int)((commits - 1u) & 1u) : 0);
@@ -712,7 +500,7 @@ static void test_stateless_reboot(void **state)
     /* 50 commits: boot 50's value in slot 1 (slots alternate from 0), slot 0
      * retired. */
     CHECK_EQ(rd32(boot_mem.b), 0);
-    CHECK_EQ(rd32(boot_mem.b + fw1_boot.slot_size), MAGIC);
+    CHECK_EQ(rd32(boot_mem.b + fw1_boot.slot_size), CELL_MAGIC);
     /* Swapping the two slots changes nothing: the header decides, not the
      * position. */
     memcpy(boot_mem2.b, boot_mem.b + fw1_boot.slot_size, fw1_boot.slot_size);
@@ -729,7 +517,7 @@ static void test_stateless_reboot(void **state)
 /* Pre-states: 0 nothing valid, 1 one commit (va), 2 two commits (va then
  * vb), 3 (A/B) va then a set of vb cut between its commit and its retire:
  * both slots valid, vb the newer. */
-static void prepare(const tcase_t *k, int pre)
+static void prepare(const cell_case_t *k, int pre)
 {
     memset(mem_of(k), 0, storage_len(k));
     if (pre >= 1)
@@ -737,9 +525,9 @@ static void prepare(const tcase_t *k, int pre)
     if (pre == 2)
         CHECK_EQ(pram_cell_set(k->cell, vb, k->size), PRAM_OK);
     if (pre == 3) {
-        op_ctx_t y;
+        cell_op_t y;
         y.cell = k->cell, y.value = vb, y.size = k->size;
-        CHECK_EQ(run_cut(do_set, &y, commit_store(k), 0), 1);
+        CHECK_EQ(run_cut(op_cell_set, &y, commit_store(k), 0), 1);
         CHECK_EQ(count_valid(k), 2);
     }
 }
@@ -748,11 +536,11 @@ static void test_power_cut_during_set(void **state)
 {
     size_t i, n, t;
     int pre;
-    op_ctx_t x;
+    cell_op_t x;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
-        size_t len = storage_len(k), total = nstores_set(k), commit = commit_store(k);
+        const cell_case_t *k = &cases[i];
+        size_t len = storage_len(k), total = set_stores(k), commit = commit_store(k);
         g_ctx = k->name;
         mkval(va, k->size, i, 0x1A);
         mkval(vb, k->size, i, 0x2B);
@@ -770,7 +558,7 @@ static void test_power_cut_during_set(void **state)
                     int rc, done = n > commit || (n == commit && tears[t] == 0);
                     g_iter = (long)(pre * 100000 + (int)n * 10 + (int)t);
                     memcpy(mem_of(k), snap, len);
-                    CHECK_EQ(run_cut(do_set, &x, n, tears[t]), 1);
+                    CHECK_EQ(run_cut(op_cell_set, &x, n, tears[t]), 1);
                     /* --- boot --- */
                     rc = read_cell(k->cell, k->size);
                     CHECK(rc == PRAM_OK || rc == PRAM_ERR_INVALID);
@@ -811,7 +599,7 @@ static void test_power_cut_during_set(void **state)
             }
             /* One more than the stores a set makes: no cut at all. */
             memcpy(mem_of(k), snap, len);
-            CHECK_EQ(run_cut(do_set, &x, total + 1, 0), 0);
+            CHECK_EQ(run_cut(op_cell_set, &x, total + 1, 0), 0);
             CHECK_EQ(x.rc, PRAM_OK);
             CHECK_EQ(read_cell(k->cell, k->size), PRAM_OK);
             CHECK_MEM(obuf, vc, k->size);
@@ -825,10 +613,10 @@ static void test_power_cut_during_invalidate(void **state)
 {
     size_t i, n, t;
     int pre;
-    op_ctx_t x;
+    cell_op_t x;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         size_t len = storage_len(k);
         g_ctx = k->name;
         mkval(va, k->size, i + 7, 0x4D);
@@ -845,7 +633,7 @@ static void test_power_cut_during_invalidate(void **state)
                     int rc;
                     g_iter = (long)(n * 10 + t);
                     memcpy(mem_of(k), snap, len);
-                    CHECK_EQ(run_cut(do_invalidate, &x, n, tears[t]), 1);
+                    CHECK_EQ(run_cut(op_cell_invalidate, &x, n, tears[t]), 1);
                     rc = read_cell(k->cell, k->size);
                     if (k->mode == PRAM_AB && n == 1) {
                         /* Older slot cleared first: the newest still reads,
@@ -866,13 +654,13 @@ static void test_power_cut_during_invalidate(void **state)
 /* Random walk: set / invalidate / nothing, each maybe cut at a random store
  * with a random tear, read after every "boot".  Every value ever written is
  * distinct, so a resurrected older value would be caught. */
-static void random_walk(const tcase_t *k, uint64_t seed, long steps)
+static void random_walk(const cell_case_t *k, uint64_t seed, long steps)
 {
     static uint8_t cur[1024], nv[1024];
     int cur_valid = 0;
     uint64_t rs = seed;
     long s;
-    op_ctx_t x;
+    cell_op_t x;
     x.cell = k->cell, x.size = k->size;
     memset(mem_of(k), 0xFF, storage_len(k));
     for (s = 0; s < steps; s++) {
@@ -883,14 +671,14 @@ static void random_walk(const tcase_t *k, uint64_t seed, long steps)
         unsigned tear = tears[(r >> 8) % NTEARS];
         g_iter = s;
         if ((r >> 16) & 1u)
-            at = 1u + (r >> 20) % (nstores_set(k) + 1u);
+            at = 1u + (r >> 20) % (set_stores(k) + 1u);
         if (op < 8) {
             test_fill_random(nv, k->size, &rs);
             memcpy(nv, &s, k->size < sizeof s ? k->size : sizeof s);
             x.value = nv;
-            cut = run_cut(do_set, &x, at, tear);
+            cut = run_cut(op_cell_set, &x, at, tear);
         } else if (op == 8) {
-            cut = run_cut(do_invalidate, &x, at, tear);
+            cut = run_cut(op_cell_invalidate, &x, at, tear);
         }
         rc = read_cell(k->cell, k->size);
         CHECK(rc == PRAM_OK || rc == PRAM_ERR_INVALID);
@@ -939,7 +727,7 @@ static void test_random_walk_with_resets(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
+        const cell_case_t *k = &cases[i];
         if (k->size < 4)
             continue; /* values must be distinct over the walk */
         g_ctx = k->name;
@@ -954,8 +742,8 @@ static void test_repeated_cuts_keep_last_value(void **state)
     size_t i;
     (void)state;
     for (i = 0; i < NCASES; i++) {
-        const tcase_t *k = &cases[i];
-        op_ctx_t x;
+        const cell_case_t *k = &cases[i];
+        cell_op_t x;
         uint64_t rs = 31337 + i;
         int r;
         if (k->mode != PRAM_AB)
@@ -976,7 +764,7 @@ static void test_repeated_cuts_keep_last_value(void **state)
                 unsigned tear = tears[test_rand(&rs) % NTEARS];
                 if (at == commit_store(k) && tear == 0)
                     tear = 0x7u;
-                CHECK_EQ(run_cut(do_set, &x, at, tear), 1);
+                CHECK_EQ(run_cut(op_cell_set, &x, at, tear), 1);
             }
             CHECK_EQ(read_cell(k->cell, k->size), PRAM_OK);
             CHECK_MEM(obuf, va, k->size);

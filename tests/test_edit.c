@@ -2,8 +2,9 @@
  * explicit begin/commit/abort API, in both commit modes, including every way
  * of leaving the scope and power cuts at each store of begin and commit.
  *
- * Expectations come from the spec (pram_cell.h); an oracle written here
- * (bitwise CRC-16/CCITT-FALSE, slot validator) judges raw memory. */
+ * Expectations come from the spec (pram_cell.h); an oracle written for the
+ * tests (bitwise CRC-16/CCITT-FALSE, slot validator: tests/support/ref_crc.c,
+ * cell_model.c) judges raw memory. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,118 +13,10 @@
 #include <string.h>
 
 #include "pram/pram.h"
+#include "cell_model.h"
+#include "check_ctx.h"
+#include "power_cut.h"
 #include "test_support.h"
-
-/* ---- Failure context ------------------------------------------------------ */
-
-static const char *g_ctx = "";
-static long g_iter = -1;
-
-#define CHECK(cond)                                                                \
-    do {                                                                           \
-        if (!(cond))                                                               \
-            fail_msg("[%s #%ld] check failed: %s", g_ctx, g_iter, #cond);          \
-    } while (0)
-#define CHECK_EQ(a, b)                                                                      \
-    do {                                                                                    \
-        long long a_ = (long long)(a), b_ = (long long)(b);                                 \
-        if (a_ != b_)                                                                       \
-            fail_msg("[%s #%ld] %s == %lld, expected %s == %lld", g_ctx, g_iter, #a, a_, #b, \
-                     b_);                                                                   \
-    } while (0)
-#define CHECK_MEM(a, b, n)                                                                   \
-    do {                                                                                     \
-        if (memcmp((a), (b), (n)) != 0)                                                      \
-            fail_msg("[%s #%ld] memory differs: %s vs %s", g_ctx, g_iter, #a, #b);           \
-    } while (0)
-
-/* ---- Independent oracle ----------------------------------------------------- */
-
-#define MAGIC 0xE424D8F0u
-
-static uint16_t ref_crc16(uint16_t crc, const void *data, size_t len)
-{
-    const uint8_t *p = (const uint8_t *)data;
-    while (len--) {
-        int k;
-        crc = (uint16_t)(crc ^ (uint16_t)((unsigned)*p++ << 8));
-        for (k = 0; k < 8; k++)
-            crc = (crc & 0x8000u) ? (uint16_t)((crc << 1) ^ 0x1021u) : (uint16_t)(crc << 1);
-    }
-    return crc;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w;
-}
-
-/* 1 if slot s (value at vo) holds a committed value of the cell's layout. */
-static int ref_valid(const pram_cell_t *c, const uint8_t *s, uint16_t *seq)
-{
-    uint32_t layout = (uint32_t)c->size | ((uint32_t)c->schema << 16), seal;
-    uint8_t h[6];
-    if (rd32(s) != MAGIC || rd32(s + 4) != layout)
-        return 0;
-    seal = rd32(s + 8);
-    h[0] = (uint8_t)layout;
-    h[1] = (uint8_t)(layout >> 8);
-    h[2] = (uint8_t)(layout >> 16);
-    h[3] = (uint8_t)(layout >> 24);
-    h[4] = (uint8_t)seal;
-    h[5] = (uint8_t)(seal >> 8);
-    if ((uint16_t)(seal >> 16) != ref_crc16(ref_crc16(0xFFFFu, h, 6), s + c->value_offset, c->size))
-        return 0;
-    if (seq)
-        *seq = (uint16_t)seal;
-    return 1;
-}
-
-/* Writes a committed slot image by hand (the documented format), with the
- * cell's size and the given schema. */
-static void ref_craft(uint8_t *s, const pram_cell_t *c, uint16_t schema, uint16_t seq,
-                      const void *value)
-{
-    uint32_t layout = (uint32_t)c->size | ((uint32_t)schema << 16), seal, magic = MAGIC;
-    uint8_t h[6];
-    uint16_t crc;
-    h[0] = (uint8_t)layout;
-    h[1] = (uint8_t)(layout >> 8);
-    h[2] = (uint8_t)(layout >> 16);
-    h[3] = (uint8_t)(layout >> 24);
-    h[4] = (uint8_t)seq;
-    h[5] = (uint8_t)(seq >> 8);
-    crc = ref_crc16(ref_crc16(0xFFFFu, h, 6), value, c->size);
-    seal = (uint32_t)seq | ((uint32_t)crc << 16);
-    memcpy(s + c->value_offset, value, c->size);
-    memcpy(s, &magic, 4);
-    memcpy(s + 4, &layout, 4);
-    memcpy(s + 8, &seal, 4);
-}
-
-/* ---- Power cut helper -------------------------------------------------------- */
-
-typedef void (*op_fn)(void *ctx);
-
-static int run_cut(op_fn fn, void *ctx, uint64_t n, unsigned tear)
-{
-    jmp_buf boot;
-    pram_test_boot = &boot;
-    pram_test_tear = tear;
-    if (setjmp(boot) != 0) {
-        pram_test_boot = NULL;
-        pram_test_tear = 0;
-        return 1;
-    }
-    pram_test_cut_at = n ? pram_test_stores + n : 0;
-    fn(ctx);
-    pram_test_cut_at = 0;
-    pram_test_boot = NULL;
-    pram_test_tear = 0;
-    return 0;
-}
 
 static const unsigned tears[] = {0u, 0x1u, 0x3u, 0x7u, 0xEu};
 #define NTEARS (sizeof tears / sizeof tears[0])
@@ -166,12 +59,26 @@ PRAM_CELL_DEFINE_IN(er4_ab, 5, PRAM_AB, &rg4, 16);
 PRAM_CELL_DECLARE(er1_s, rec_t);
 PRAM_CELL_DEFINE_IN(er1_s, 5, PRAM_SINGLE, &rg1, 8);
 
-/* Raw storage of a cell (ordinary memory only). */
-static uint8_t *mem(const pram_cell_t *c)
+/* The oracle reads a cell's slots with the cell's own geometry. */
+static cell_case_t case_of(const pram_cell_t *c)
 {
-    if (c->region)
-        return (uint8_t *)(uintptr_t)c->region->base + c->offset;
-    return (uint8_t *)c->addr;
+    cell_case_t k;
+    memset(&k, 0, sizeof k);
+    k.name = "";
+    k.cell = c;
+    k.size = c->size;
+    k.vo = c->value_offset;
+    k.ss = c->slot_size;
+    k.schema = c->schema;
+    k.mode = c->mode;
+    return k;
+}
+
+/* Writes a committed slot image of c's size by hand, with the given schema. */
+static void craft_slot(uint8_t *s, const pram_cell_t *c, uint16_t schema, uint16_t seq,
+                       const void *value)
+{
+    ref_craft(s, c->value_offset, c->size, schema, seq, value);
 }
 
 static const rec_t v0 = {0x01020304u, 0x0506u, {7, 8, 9, 10, 11, 12}};
@@ -181,7 +88,7 @@ static volatile int yes = 1; /* a condition the compiler cannot see through */
 
 static void reset(const pram_cell_t *c, uint8_t fill)
 {
-    memset(mem(c), fill, pram_cell_storage_size(c));
+    memset(cell_mem(c), fill, pram_cell_storage_size(c));
 }
 
 static void must_read(const pram_cell_t *c, const void *want)
@@ -214,55 +121,43 @@ static void must_keep_old(const pram_cell_t *c, const void *old)
 }
 
 /* Oracle: slot index holding the newest committed value, -1 if none. */
-static int ref_newest(const pram_cell_t *c, uint16_t *seq)
+static int newest_slot(const pram_cell_t *c, uint16_t *seq)
 {
-    uint16_t s0 = 0, s1 = 0;
-    int ok0 = ref_valid(c, mem(c), &s0);
-    int ok1 = c->mode == PRAM_AB && ref_valid(c, mem(c) + c->slot_size, &s1);
-    int pick = ok0 && ok1 ? ((uint16_t)(s1 - s0) != 0 && (uint16_t)(s1 - s0) < 0x8000u)
-               : ok0     ? 0
-               : ok1     ? 1
-                         : -1;
-    if (seq)
-        *seq = pick == 1 ? s1 : s0;
-    return pick;
+    cell_case_t k = case_of(c);
+    return ref_newest(&k, seq, NULL);
 }
 
 /* Oracle: how many slots hold a committed value. */
-static int count_valid(const pram_cell_t *c)
+static int valid_slots(const pram_cell_t *c)
 {
-    int n = ref_valid(c, mem(c), NULL);
-    if (c->mode == PRAM_AB)
-        n += ref_valid(c, mem(c) + c->slot_size, NULL);
-    return n;
+    cell_case_t k = case_of(c);
+    return count_valid(&k);
 }
 
 /* How many slots hold the magic word (headers of any layout). */
-static int count_magic(const pram_cell_t *c)
+static int magic_slots(const pram_cell_t *c)
 {
-    int n = rd32(mem(c)) == MAGIC;
-    if (c->mode == PRAM_AB)
-        n += rd32(mem(c) + c->slot_size) == MAGIC;
-    return n;
+    cell_case_t k = case_of(c);
+    return count_magic(&k);
 }
 
 /* After a completed A/B commit: exactly one slot has the magic, the valid
  * one; a single-slot cell's one slot is valid. */
 static void check_one_at_rest(const pram_cell_t *c)
 {
-    CHECK_EQ(count_magic(c), 1);
-    CHECK_EQ(count_valid(c), 1);
+    CHECK_EQ(magic_slots(c), 1);
+    CHECK_EQ(valid_slots(c), 1);
 }
 
 /* Where an edit must write: slot 0 (single), else the slot not holding the
  * current value; returns the value address there. */
 static uint8_t *expected_edit_target(const pram_cell_t *c)
 {
-    int cur = ref_newest(c, NULL);
+    int cur = newest_slot(c, NULL);
     unsigned t = c->mode == PRAM_AB && cur >= 0 ? (unsigned)cur ^ 1u : 0u;
     if (c->mode == PRAM_AB && cur < 0)
         return NULL; /* no current value: either slot will do */
-    return mem(c) + t * c->slot_size + c->value_offset;
+    return cell_mem(c) + t * c->slot_size + c->value_offset;
 }
 
 /* ---- Scope scenarios, generated for each typed cell ------------------------- */
@@ -289,8 +184,8 @@ static uint8_t *expected_edit_target(const pram_cell_t *c)
         CHECK_EQ(runs, 1);                                                                   \
         CHECK_EQ(rc, PRAM_OK);                                                               \
         must_read(&name, &want);                                                          \
-        CHECK(ref_newest(&name, NULL) >= 0);                                                 \
-        CHECK_MEM(mem(&name) + (unsigned)ref_newest(&name, NULL) * name.slot_size +          \
+        CHECK(newest_slot(&name, NULL) >= 0);                                                \
+        CHECK_MEM(cell_mem(&name) + (unsigned)newest_slot(&name, NULL) * name.slot_size +    \
                       name.value_offset, &want, sizeof want);                                \
         /* A/B: the slot that held v0 was retired after the commit. */                      \
         check_one_at_rest(&name);                                                            \
@@ -367,7 +262,7 @@ static uint8_t *expected_edit_target(const pram_cell_t *c)
         /* abort stores nothing: only the body's own plain write landed. */                  \
         CHECK_EQ(pram_test_stores, s0);                                                      \
         must_keep_old(&name, &v0);                                                           \
-        CHECK_EQ(count_magic(&name), name.mode == PRAM_AB ? 1 : 0);                          \
+        CHECK_EQ(magic_slots(&name), name.mode == PRAM_AB ? 1 : 0);                          \
         CHECK_EQ(pram_test_misuse_count, mis); /* abort is a proper exit */                  \
         /* The cell works normally afterwards. */                                            \
         PRAM_EDIT_ZEROED(name, f, rc) { f.value->a = 1u; }                                   \
@@ -414,7 +309,7 @@ static uint8_t *expected_edit_target(const pram_cell_t *c)
         CHECK_EQ(pram_test_misuse_count, mis + 1);                                           \
         CHECK_EQ(pram_test_last_misuse, PRAM_ERR_SCOPE);                                     \
         must_keep_old(&name, &v0); /* nothing committed */                                 \
-        CHECK_EQ(count_valid(&name), name.mode == PRAM_AB ? 1 : 0);                          \
+        CHECK_EQ(valid_slots(&name), name.mode == PRAM_AB ? 1 : 0);                          \
         CHECK_EQ(name##_set(&v1), PRAM_OK);                                                  \
         must_read(&name, &v1);                                                            \
     }                                                                                        \
@@ -465,22 +360,22 @@ static uint8_t *expected_edit_target(const pram_cell_t *c)
         size_t len = pram_cell_storage_size(&name);                                          \
         /* KEEP on an invalid cell: the body does not run, rc is the error. */               \
         reset(&name, 0xA5);                                                                  \
-        memcpy(snap, mem(&name), len);                                                       \
+        memcpy(snap, cell_mem(&name), len);                                                  \
         s0 = pram_test_stores;                                                               \
         PRAM_EDIT(name, e, rc) { runs++; }                                                   \
         CHECK_EQ(runs, 0);                                                                   \
         CHECK_EQ(rc, PRAM_ERR_INVALID);                                                      \
         CHECK_EQ(pram_test_stores, s0);                                                      \
-        CHECK_MEM(mem(&name), snap, len);                                                    \
+        CHECK_MEM(cell_mem(&name), snap, len);                                               \
         /* KEEP on a cell from another layout: PRAM_ERR_LAYOUT, untouched. */               \
         CHECK_EQ(pram_cell_set(&name##_other, &v1, sizeof v1), PRAM_OK);                     \
-        memcpy(snap, mem(&name), len);                                                       \
+        memcpy(snap, cell_mem(&name), len);                                                  \
         s0 = pram_test_stores;                                                               \
         PRAM_EDIT(name, e, rc) { runs++; }                                                   \
         CHECK_EQ(runs, 0);                                                                   \
         CHECK_EQ(rc, PRAM_ERR_LAYOUT);                                                       \
         CHECK_EQ(pram_test_stores, s0);                                                      \
-        CHECK_MEM(mem(&name), snap, len);                                                    \
+        CHECK_MEM(cell_mem(&name), snap, len);                                               \
         CHECK_EQ(pram_test_misuse_count, mis);                                               \
         /* ZEROED takes over a foreign layout: then it is ours. */                           \
         PRAM_EDIT_ZEROED(name, e, rc) {                                                      \
@@ -573,11 +468,6 @@ SCOPE_TESTS(er0_ab)
 
 /* ---- Explicit API -------------------------------------------------------------- */
 
-static size_t words(size_t n)
-{
-    return (n + 3u) / 4u;
-}
-
 static void explicit_api(const pram_cell_t *c, const void *a, const void *b)
 {
     pram_edit_t ed, idle = PRAM_EDIT_INIT(PRAM_EDIT_KEEP);
@@ -585,7 +475,7 @@ static void explicit_api(const pram_cell_t *c, const void *a, const void *b)
     uint64_t s0;
     uint16_t seq_before = 0, seq_after = 0;
     int cur;
-    size_t w = words(c->size);
+    size_t w = value_words(c->size);
     static uint8_t snap[256];
     size_t len = pram_cell_storage_size(c);
 
@@ -597,42 +487,42 @@ static void explicit_api(const pram_cell_t *c, const void *a, const void *b)
     CHECK_EQ(pram_cell_edit_abort(&idle), PRAM_ERR_SCOPE);
 
     /* begin KEEP: pointer into the slot the commit will use. */
-    cur = ref_newest(c, &seq_before);
+    cur = newest_slot(c, &seq_before);
     CHECK(cur >= 0);
     target = expected_edit_target(c);
-    memcpy(snap, mem(c), len);
+    memcpy(snap, cell_mem(c), len);
     s0 = pram_test_stores;
     CHECK_EQ(pram_cell_edit_begin(c, &ed, PRAM_EDIT_KEEP), PRAM_OK);
     /* single: magic<-0 only (edits in place); A/B: magic<-0 + copy. */
     CHECK_EQ(pram_test_stores - s0, c->mode == PRAM_AB ? 1u + w : 1u);
     CHECK(ed.value == (void *)target);
-    CHECK((uint8_t *)ed.value >= mem(c) && (uint8_t *)ed.value + c->size <= mem(c) + len);
+    CHECK((uint8_t *)ed.value >= cell_mem(c) && (uint8_t *)ed.value + c->size <= cell_mem(c) + len);
     CHECK_MEM(ed.value, a, c->size);
     if (c->mode == PRAM_AB) {
         /* The current slot is untouched, the copy is in the other one. */
-        CHECK_MEM(mem(c) + (unsigned)cur * c->slot_size, snap + (unsigned)cur * c->slot_size,
+        CHECK_MEM(cell_mem(c) + (unsigned)cur * c->slot_size, snap + (unsigned)cur * c->slot_size,
                   c->slot_size);
         must_read(c, a);
     } else {
         must_be_invalid(c);
     }
     memcpy(ed.value, b, c->size);
-    memcpy(snap, mem(c), len);
+    memcpy(snap, cell_mem(c), len);
     s0 = pram_test_stores;
     CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_OK);
     /* layout, seal, magic; A/B then retires the other slot (magic<-0). */
     CHECK_EQ(pram_test_stores - s0, c->mode == PRAM_AB ? 4u : 3u);
     must_read(c, b);
-    CHECK(ref_newest(c, &seq_after) >= 0);
-    CHECK_MEM(mem(c) + (unsigned)ref_newest(c, NULL) * c->slot_size + c->value_offset, b,
+    CHECK(newest_slot(c, &seq_after) >= 0);
+    CHECK_MEM(cell_mem(c) + (unsigned)newest_slot(c, NULL) * c->slot_size + c->value_offset, b,
               c->size);
     check_one_at_rest(c);
     if (c->mode == PRAM_AB) {
-        CHECK_EQ(ref_newest(c, NULL), cur ^ 1);
+        CHECK_EQ(newest_slot(c, NULL), cur ^ 1);
         CHECK_EQ(seq_after, (uint16_t)(seq_before + 1u));
         /* The retire clears the previous slot's magic, nothing else. */
-        CHECK_EQ(rd32(mem(c) + (unsigned)cur * c->slot_size), 0);
-        CHECK_MEM(mem(c) + (unsigned)cur * c->slot_size + 4,
+        CHECK_EQ(rd32(cell_mem(c) + (unsigned)cur * c->slot_size), 0);
+        CHECK_MEM(cell_mem(c) + (unsigned)cur * c->slot_size + 4,
                   snap + (unsigned)cur * c->slot_size + 4, c->slot_size - 4);
     }
     /* Closed: commit and abort now refused, nothing stored. */
@@ -664,7 +554,7 @@ static void explicit_api(const pram_cell_t *c, const void *a, const void *b)
 
     /* Bad flags, NULLs: refused, nothing stored, edit not open. */
     CHECK_EQ(pram_cell_set(c, a, c->size), PRAM_OK);
-    memcpy(snap, mem(c), len);
+    memcpy(snap, cell_mem(c), len);
     s0 = pram_test_stores;
     CHECK_EQ(pram_cell_edit_begin(c, &ed, 2u), PRAM_ERR_FLAGS);
     CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_ERR_SCOPE);
@@ -674,22 +564,22 @@ static void explicit_api(const pram_cell_t *c, const void *a, const void *b)
     CHECK_EQ(pram_cell_edit_commit(NULL), PRAM_ERR_NULL);
     CHECK_EQ(pram_cell_edit_abort(NULL), PRAM_ERR_NULL);
     CHECK_EQ(pram_test_stores, s0);
-    CHECK_MEM(mem(c), snap, len);
+    CHECK_MEM(cell_mem(c), snap, len);
     must_read(c, a);
 
     /* Successive edits alternate A/B slots; the pointer follows. */
     {
         int k;
         for (k = 0; k < 5; k++) {
-            int before = ref_newest(c, NULL);
+            int before = newest_slot(c, NULL);
             target = expected_edit_target(c);
             CHECK_EQ(pram_cell_edit_begin(c, &ed, PRAM_EDIT_KEEP), PRAM_OK);
             CHECK(ed.value == (void *)target);
             ((uint8_t *)ed.value)[0] = (uint8_t)(0xE0 + k);
             CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_OK);
             check_one_at_rest(c);
-            CHECK_EQ(ref_newest(c, NULL), c->mode == PRAM_AB ? before ^ 1 : 0);
-            CHECK_EQ(((const uint8_t *)mem(c) + (unsigned)ref_newest(c, NULL) * c->slot_size +
+            CHECK_EQ(newest_slot(c, NULL), c->mode == PRAM_AB ? before ^ 1 : 0);
+            CHECK_EQ(((const uint8_t *)cell_mem(c) + (unsigned)newest_slot(c, NULL) * c->slot_size +
                       c->value_offset)[0],
                      0xE0 + k);
         }
@@ -699,25 +589,25 @@ static void explicit_api(const pram_cell_t *c, const void *a, const void *b)
      * slot not touched before the commit (no clearing beforehand); the
      * commit's retire then clears its magic. */
     reset(c, 0xA5);
-    memcpy(snap, mem(c), len);
+    memcpy(snap, cell_mem(c), len);
     s0 = pram_test_stores;
     CHECK_EQ(pram_cell_edit_begin(c, &ed, PRAM_EDIT_ZERO), PRAM_OK);
     CHECK_EQ(pram_test_stores - s0, 1u + w);
-    CHECK(ed.value == (void *)(mem(c) + c->value_offset));
+    CHECK(ed.value == (void *)(cell_mem(c) + c->value_offset));
     CHECK_EQ(ed.seq, c->mode == PRAM_AB ? 1u : 0u);
     if (c->mode == PRAM_AB)
-        CHECK_MEM(mem(c) + c->slot_size, snap + c->slot_size, c->slot_size);
+        CHECK_MEM(cell_mem(c) + c->slot_size, snap + c->slot_size, c->slot_size);
     memcpy(ed.value, b, c->size);
     s0 = pram_test_stores;
     CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_OK);
     CHECK_EQ(pram_test_stores - s0, c->mode == PRAM_AB ? 4u : 3u);
     must_read(c, b);
-    CHECK_EQ(ref_newest(c, &seq_after), 0);
+    CHECK_EQ(newest_slot(c, &seq_after), 0);
     CHECK_EQ(seq_after, c->mode == PRAM_AB ? 1u : 0u);
     check_one_at_rest(c);
     if (c->mode == PRAM_AB) {
-        CHECK_EQ(rd32(mem(c) + c->slot_size), 0);
-        CHECK_MEM(mem(c) + c->slot_size + 4, snap + c->slot_size + 4, c->slot_size - 4);
+        CHECK_EQ(rd32(cell_mem(c) + c->slot_size), 0);
+        CHECK_MEM(cell_mem(c) + c->slot_size + 4, snap + c->slot_size + 4, c->slot_size - 4);
     }
 }
 
@@ -842,7 +732,7 @@ static void edit_at_rest(const pram_cell_t *c)
 {
     static uint8_t cur_v[64], oth_v[64], want[64];
     uint16_t foreign = (uint16_t)(c->schema ^ 0x0100u);
-    uint8_t *m = mem(c);
+    uint8_t *m = cell_mem(c);
     size_t ss = c->slot_size;
     int st;
     unsigned flags;
@@ -859,26 +749,26 @@ static void edit_at_rest(const pram_cell_t *c)
             reset(c, st == 1 ? 0xA5 : 0);
             switch (st) {
             case 0: case 1: break;
-            case 2: ref_craft(m, c, c->schema, 5, cur_v); break;
-            case 3: ref_craft(m + ss, c, c->schema, 5, cur_v); break;
-            case 4: ref_craft(m, c, c->schema, 4, oth_v); ref_craft(m + ss, c, c->schema, 5, cur_v); break;
-            case 5: ref_craft(m, c, c->schema, 0, cur_v); ref_craft(m + ss, c, c->schema, 0xFFFFu, oth_v); break;
-            case 6: ref_craft(m, c, foreign, 5, oth_v); break;
-            case 7: ref_craft(m + ss, c, foreign, 5, oth_v); break;
-            case 8: ref_craft(m, c, c->schema, 5, cur_v); ref_craft(m + ss, c, foreign, 9, oth_v); break;
-            case 9: ref_craft(m, c, foreign, 9, oth_v); ref_craft(m + ss, c, c->schema, 5, cur_v); break;
+            case 2: craft_slot(m, c, c->schema, 5, cur_v); break;
+            case 3: craft_slot(m + ss, c, c->schema, 5, cur_v); break;
+            case 4: craft_slot(m, c, c->schema, 4, oth_v); craft_slot(m + ss, c, c->schema, 5, cur_v); break;
+            case 5: craft_slot(m, c, c->schema, 0, cur_v); craft_slot(m + ss, c, c->schema, 0xFFFFu, oth_v); break;
+            case 6: craft_slot(m, c, foreign, 5, oth_v); break;
+            case 7: craft_slot(m + ss, c, foreign, 5, oth_v); break;
+            case 8: craft_slot(m, c, c->schema, 5, cur_v); craft_slot(m + ss, c, foreign, 9, oth_v); break;
+            case 9: craft_slot(m, c, foreign, 9, oth_v); craft_slot(m + ss, c, c->schema, 5, cur_v); break;
             case 10: /* ours with a broken CRC next to a valid one */
-                ref_craft(m, c, c->schema, 5, cur_v);
-                ref_craft(m + ss, c, c->schema, 6, oth_v);
+                craft_slot(m, c, c->schema, 5, cur_v);
+                craft_slot(m + ss, c, c->schema, 6, oth_v);
                 m[ss + c->value_offset] ^= 0x01u;
                 break;
             default: /* both foreign */
-                ref_craft(m, c, foreign, 5, oth_v);
-                ref_craft(m + ss, c, foreign, 6, oth_v);
+                craft_slot(m, c, foreign, 5, oth_v);
+                craft_slot(m + ss, c, foreign, 6, oth_v);
                 break;
             }
-            cur = ref_newest(c, &seq);
-            foreign_magic = count_magic(c) > count_valid(c) && st != 10;
+            cur = newest_slot(c, &seq);
+            foreign_magic = magic_slots(c) > valid_slots(c) && st != 10;
             t = cur >= 0 ? (unsigned)cur ^ 1u : 0u;
             s0 = pram_test_stores;
             rc = pram_cell_edit_begin(c, &ed, flags);
@@ -888,7 +778,7 @@ static void edit_at_rest(const pram_cell_t *c)
                 continue;
             }
             CHECK_EQ(rc, PRAM_OK);
-            CHECK_EQ(pram_test_stores - s0, 1u + words(c->size));
+            CHECK_EQ(pram_test_stores - s0, 1u + value_words(c->size));
             CHECK(ed.value == (void *)(m + t * ss + c->value_offset));
             CHECK_EQ(ed.seq, cur >= 0 ? (uint16_t)(seq + 1u) : 1u);
             if (flags == PRAM_EDIT_KEEP)
@@ -899,7 +789,7 @@ static void edit_at_rest(const pram_cell_t *c)
             CHECK_EQ(pram_cell_edit_commit(&ed), PRAM_OK);
             CHECK_EQ(pram_test_stores - s0, 4u);
             must_read(c, want);
-            CHECK_EQ(ref_newest(c, &sq), (int)t);
+            CHECK_EQ(newest_slot(c, &sq), (int)t);
             CHECK_EQ(sq, cur >= 0 ? (uint16_t)(seq + 1u) : 1u);
             check_one_at_rest(c);
             CHECK_EQ(rd32(m + (t ^ 1u) * ss), 0);
@@ -951,7 +841,7 @@ static void test_abort_macro(void **state)
     CHECK_EQ(ed_ab_edit_abort(&te), PRAM_ERR_SCOPE);
     CHECK_EQ(ed_ab_edit_commit(&te), PRAM_ERR_SCOPE);
     must_read(&ed_ab, &v0);
-    CHECK_EQ(count_magic(&ed_ab), 1);
+    CHECK_EQ(magic_slots(&ed_ab), 1);
 }
 
 /* ---- Power cuts during begin and commit -------------------------------------- */
@@ -1048,8 +938,8 @@ static void prepare_pre(const pram_cell_t *c, const void *old, const void *other
     if (pre == PRE_BOTH && c->mode == PRAM_AB) {
         edit_ctx_t y;
         y.cell = c, y.value = old;
-        CHECK_EQ(run_cut(do_set, &y, words(c->size) + 4u, 0), 1);
-        CHECK_EQ(count_valid(c), 2);
+        CHECK_EQ(run_cut(do_set, &y, value_words(c->size) + 4u, 0), 1);
+        CHECK_EQ(valid_slots(c), 2);
     } else {
         CHECK_EQ(pram_cell_set(c, old, c->size), PRAM_OK);
     }
@@ -1060,13 +950,13 @@ static void cut_begin_commit(const pram_cell_t *c, const void *old, const void *
                              const void *other, unsigned flags, int pre)
 {
     static uint8_t snap[256];
-    size_t len = pram_cell_storage_size(c), n, t, w = words(c->size);
+    size_t len = pram_cell_storage_size(c), n, t, w = value_words(c->size);
     size_t nbegin, ncommit;
     edit_ctx_t x;
     if (!old)
         pre = PRE_NONE;
     prepare_pre(c, old, other, pre);
-    memcpy(snap, mem(c), len);
+    memcpy(snap, cell_mem(c), len);
     /* Stores of begin: target magic<-0, then the zeroing or A/B copy (no
      * store to the other slot, whatever the prior state). */
     nbegin = 1u + ((flags & PRAM_EDIT_ZERO) || c->mode == PRAM_AB ? w : 0u);
@@ -1077,7 +967,7 @@ static void cut_begin_commit(const pram_cell_t *c, const void *old, const void *
     for (n = 1; n <= nbegin + 1; n++)
         for (t = 0; t < NTEARS; t++) {
             g_iter = (long)(n * 10 + t);
-            memcpy(mem(c), snap, len);
+            memcpy(cell_mem(c), snap, len);
             CHECK_EQ(run_cut(do_begin, &x, n, tears[t]), n <= nbegin);
             if (n > nbegin) {
                 CHECK_EQ(x.rc, PRAM_OK);
@@ -1091,7 +981,7 @@ static void cut_begin_commit(const pram_cell_t *c, const void *old, const void *
         for (t = 0; t < NTEARS; t++) {
             int done = n > 3 || (n == 3 && tears[t] == 0);
             g_iter = (long)(1000 + n * 10 + t);
-            memcpy(mem(c), snap, len);
+            memcpy(cell_mem(c), snap, len);
             CHECK_EQ(pram_cell_edit_begin(c, &x.ed, flags), PRAM_OK);
             memcpy(x.ed.value, nv, c->size);
             CHECK_EQ(run_cut(do_commit, &x, n, tears[t]), n <= ncommit);
@@ -1099,7 +989,7 @@ static void cut_begin_commit(const pram_cell_t *c, const void *old, const void *
             if (c->mode == PRAM_AB && n == 3 && tears[t] == 0)
                 /* Between commit and retire: the previous value's slot is
                  * still valid too; the edited one is newer and read. */
-                CHECK_EQ(count_valid(c), old ? 2 : 1);
+                CHECK_EQ(valid_slots(c), old ? 2 : 1);
             if (done && n > 3)
                 check_one_at_rest(c);
             recover(c, other);
@@ -1149,13 +1039,13 @@ static void cut_scope(const pram_cell_t *c, op_fn scope, const void *old, const 
     edit_ctx_t x;
     reset(c, 0);
     CHECK_EQ(pram_cell_set(c, old, c->size), PRAM_OK);
-    memcpy(snap, mem(c), len);
+    memcpy(snap, cell_mem(c), len);
     x.cell = c, x.value = nv;
     for (n = 1; n <= total + 1; n++)
         for (t = 0; t < NTEARS; t++) {
             int done = n > commit || (n == commit && tears[t] == 0);
             g_iter = (long)(n * 10 + t);
-            memcpy(mem(c), snap, len);
+            memcpy(cell_mem(c), snap, len);
             x.rc = 12345;
             CHECK_EQ(run_cut(scope, &x, n, tears[t]), n <= total);
             if (n > total) {
@@ -1164,7 +1054,7 @@ static void cut_scope(const pram_cell_t *c, op_fn scope, const void *old, const 
             }
             check_after_cut(c, old, nv, done);
             if (c->mode == PRAM_AB && n == commit && tears[t] == 0)
-                CHECK_EQ(count_valid(c), 2);
+                CHECK_EQ(valid_slots(c), 2);
             recover(c, old);
         }
     g_iter = -1;

@@ -36,6 +36,7 @@
 
 #include "pram/pram.h"
 #include "pram_cell_internal.h"
+#include "power_cut.h"
 #include "test_support.h"
 
 #if defined(__GNUC__)
@@ -156,32 +157,8 @@ static void begin_trial(uint64_t n, unsigned tear)
     rows[cx.row].cuts++;
 }
 
-/* ------------------------------------------------------------------------ */
-/* Power cut                                                                 */
-/* ------------------------------------------------------------------------ */
-
-static jmp_buf boot_jb;
-static void (*g_run_fn)(void);
-
-/* Runs g_run_fn with a cut after n more stores (0: none).  1 if it was cut.
- * State lives in globals: nothing here is modified between setjmp and the
- * longjmp that may come back to it. */
-static int run_cut(void (*fn)(void), uint64_t n, unsigned tear)
-{
-    g_run_fn = fn;
-    pram_test_boot = &boot_jb;
-    pram_test_tear = tear;
-    pram_test_cut_at = n ? pram_test_stores + n : 0u;
-    if (setjmp(boot_jb) == 0) {
-        g_run_fn();
-        pram_test_cut_at = 0;
-        pram_test_tear = 0;
-        return 0;
-    }
-    pram_test_cut_at = 0;
-    pram_test_tear = 0;
-    return 1;
-}
+/* Power cuts: run_cut() in tests/support/power_cut.c; the operations run
+ * under it (cell_op, buf_op, q_body) keep their state in globals. */
 
 /* ------------------------------------------------------------------------ */
 /* Memory, guards, images                                                    */
@@ -322,10 +299,11 @@ static int g_op_rc;
 static int g_old_valid;
 static uint8_t g_old[CELL_MAX], g_new[CELL_MAX], g_setv[CELL_MAX], g_read[CELL_MAX];
 
-static void cell_op(void)
+static void cell_op(void *unused)
 {
     pram_edit_t e;
     const pram_cell_t *c = g_cell->cell;
+    (void)unused;
     switch (g_cop) {
     case COP_SET:
         g_op_rc = pram_cell_set(c, g_setv, g_cell->size);
@@ -462,7 +440,7 @@ static int cell_prestate(unsigned ci, int ps, int cop, unsigned seed)
         commit_tag(2);
         make_value(g_setv, c->size, TAG_TORN);
         g_cop = COP_SET;
-        if (!run_cut(cell_op, 3, 0))
+        if (!run_cut(cell_op, NULL, 3, 0))
             violation("pre-state: set made fewer than 3 stores");
         if (c->mode == PRAM_SINGLE)
             g_old_valid = 0;
@@ -476,10 +454,10 @@ static int cell_prestate(unsigned ci, int ps, int cop, unsigned seed)
         make_value(g_setv, c->size, 2);
         g_cop = COP_SET;
         s0 = pram_test_stores;
-        cell_op();
+        cell_op(NULL);
         s0 = pram_test_stores - s0;
         restore_img(c->mem, c->words);
-        if (s0 < 2u || !run_cut(cell_op, s0 - 1u, 0))
+        if (s0 < 2u || !run_cut(cell_op, NULL, s0 - 1u, 0))
             violation("pre-state: set not cut");
         st = cell_read(c, g_read);
         if (st == PRAM_OK && memcmp(g_read, g_setv, c->size) == 0) {
@@ -569,7 +547,7 @@ static void sweep_cells(int cop, int row_single, int row_ab)
                 g_cop = cop;
                 make_value(g_setv, c->size, TAG_NEW);
                 s0 = pram_test_stores;
-                cell_op();
+                cell_op(NULL);
                 stores = pram_test_stores - s0;
                 if (g_op_rc != PRAM_OK)
                     violation("uncut operation -> %s", pram_strerror(g_op_rc));
@@ -594,7 +572,7 @@ static void sweep_cells(int cop, int row_single, int row_ab)
                         begin_trial(n, tears[t]);
                         g_cop = cop;
                         make_value(g_setv, c->size, TAG_NEW);
-                        if (!run_cut(cell_op, n, tears[t]))
+                        if (!run_cut(cell_op, NULL, n, tears[t]))
                             violation("no cut: the operation made fewer stores than in the uncut run");
                         check_cell_state(cop == COP_INV);
                         probe_cell();
@@ -810,8 +788,9 @@ static uint8_t g_pay[BL_CAP];
 static pram_buf_def_t g_def2;
 static obs_t g_obs, g_obs2;
 
-static void buf_op(void)
+static void buf_op(void *unused)
 {
+    (void)unused;
     switch (g_bop) {
     case BOP_APPEND:
         g_bop_rc = pram_buf_append(&g_h, g_pay, g_blen);
@@ -825,24 +804,9 @@ static void buf_op(void)
     }
 }
 
-/* The control block cell, as src/pram_buf.c control_cell() builds it. */
-static pram_cell_t ctl_cell(const pram_buf_def_t *d)
-{
-    pram_cell_t c;
-    c.addr = d->addr;
-    c.region = d->region;
-    c.offset = d->offset;
-    c.size = (uint16_t)sizeof(pram_buf_control_t);
-    c.schema = d->schema;
-    c.value_offset = (uint16_t)sizeof(pram_header_t);
-    c.slot_size = (uint16_t)(sizeof(pram_header_t) + sizeof(pram_buf_control_t));
-    c.mode = PRAM_AB;
-    return c;
-}
-
 static void craft_control(const pram_buf_def_t *d, uint32_t epoch, uint32_t data_size)
 {
-    pram_cell_t cc = ctl_cell(d);
+    pram_cell_t cc = pram__buf_control_cell(d);
     pram_buf_control_t ctl;
     int rc;
     ctl.epoch = epoch;
@@ -931,7 +895,7 @@ static void buf_prestate(const buf_ent_t *b, int ps, unsigned seed)
         make_payload(g_pay, 20, 0x29);
         g_blen = 20;
         g_bop = BOP_APPEND;
-        if (!run_cut(buf_op, 4, 0))
+        if (!run_cut(buf_op, NULL, 4, 0))
             violation("pre-state: append made fewer than 4 stores");
         bh_open(d, PRAM_BUF_INTACT);
         break;
@@ -947,12 +911,12 @@ static void buf_prestate(const buf_ent_t *b, int ps, unsigned seed)
         g_blen = 20;
         g_bop = BOP_APPEND;
         s0 = pram_test_stores;
-        buf_op();
+        buf_op(NULL);
         s0 = pram_test_stores - s0;
         restore_img(b->mem, b->words);
         bh_open(d, PRAM_BUF_INTACT);
         make_payload(g_pay, 20, 0x2A);
-        if (s0 < 2u || !run_cut(buf_op, s0 - 1u, 0))
+        if (s0 < 2u || !run_cut(buf_op, NULL, s0 - 1u, 0))
             violation("pre-state: append not cut");
         bh_open(d, PRAM_BUF_INTACT);
         break;
@@ -1012,7 +976,7 @@ static void buf_prestate(const buf_ent_t *b, int ps, unsigned seed)
         g_fmt_expect = PRAM_BUF_REFORMED;
         break;
     case BP_DEAD_CONTROL: {
-        pram_cell_t cc = ctl_cell(d);
+        pram_cell_t cc = pram__buf_control_cell(d);
         bh_open(d, PRAM_BUF_COLD);
         bh_append(0x45, 12);
         bh_append(0x46, 7);
@@ -1166,7 +1130,7 @@ static void sweep_buf(int row, const buf_ent_t *b, int bop, const int *pss, unsi
                 if (bop == BOP_OPEN)
                     fresh(&g_h, b->def);
                 s0 = pram_test_stores;
-                buf_op();
+                buf_op(NULL);
                 stores = pram_test_stores - s0;
                 if (g_bop_rc != (bop == BOP_OPEN ? g_fmt_expect : PRAM_OK))
                     violation("uncut operation -> %d (%s)", g_bop_rc, pram_strerror(g_bop_rc));
@@ -1202,7 +1166,7 @@ static void sweep_buf(int row, const buf_ent_t *b, int bop, const int *pss, unsi
                         g_bop = bop;
                         g_blen = len;
                         make_payload(g_pay, len, 0x50);
-                        if (!run_cut(buf_op, n, tears[t]))
+                        if (!run_cut(buf_op, NULL, n, tears[t]))
                             violation("no cut: the operation made fewer stores than in the uncut run");
                         if (!guards_ok(b->mem, b->words))
                             violation("a store landed outside the buffer");
@@ -1524,9 +1488,10 @@ static void q_do_step(unsigned k)
 
 /* One boot: open, verify, then finish the sequence (redoing the step that
  * was in flight unless it already took effect). */
-static void q_body(void)
+static void q_body(void *unused)
 {
     int rc;
+    (void)unused;
     cx.extra = s_step;
     fresh(&s_h, &lq_def);
     rc = pram_buf_open(&s_h);
@@ -1633,7 +1598,7 @@ static unsigned q_run(int row, uint64_t (*sched)(unsigned), unsigned tear, uint6
     s_formatted = 0;
     for (;;) {
         cx.n = sched(boots);
-        if (!run_cut(q_body, cx.n, tear))
+        if (!run_cut(q_body, NULL, cx.n, tear))
             break;
         boots++;
         rows[row].cuts++;

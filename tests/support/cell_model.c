@@ -1,0 +1,131 @@
+/* The cell tests' oracle: see cell_model.h. */
+#include "cell_model.h"
+
+#include <string.h>
+
+#include "ref_crc.h"
+
+uint32_t rd32(const uint8_t *p)
+{
+    uint32_t w;
+    memcpy(&w, p, 4);
+    return w;
+}
+
+void wr32(uint8_t *p, uint32_t w)
+{
+    memcpy(p, &w, 4);
+}
+
+uint32_t ref_layout(size_t size, uint16_t schema)
+{
+    return (uint32_t)size | ((uint32_t)schema << 16);
+}
+
+int ref_valid(const uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t *seq)
+{
+    uint32_t layout = ref_layout(size, schema), seal;
+    if (rd32(s) != CELL_MAGIC || rd32(s + 4) != layout)
+        return 0;
+    seal = rd32(s + 8);
+    if ((uint16_t)(seal >> 16) != ref_seal_crc(layout, (uint16_t)seal, s + vo, size))
+        return 0;
+    if (seq)
+        *seq = (uint16_t)seal;
+    return 1;
+}
+
+void ref_craft(uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t seq,
+               const void *value)
+{
+    uint32_t layout = ref_layout(size, schema);
+    memcpy(s + vo, value, size);
+    wr32(s, CELL_MAGIC);
+    wr32(s + 4, layout);
+    wr32(s + 8, (uint32_t)seq | ((uint32_t)ref_seal_crc(layout, seq, value, size) << 16));
+}
+
+uint8_t *cell_mem(const pram_cell_t *c)
+{
+    if (c->region)
+        return (uint8_t *)(uintptr_t)c->region->base + c->offset;
+    return (uint8_t *)c->addr;
+}
+
+uint8_t *mem_of(const cell_case_t *k)
+{
+    return cell_mem(k->cell);
+}
+
+size_t nslots(const cell_case_t *k)
+{
+    return k->mode == PRAM_AB ? 2u : 1u;
+}
+
+size_t storage_len(const cell_case_t *k)
+{
+    return k->ss * nslots(k);
+}
+
+int count_magic(const cell_case_t *k)
+{
+    int n = rd32(mem_of(k)) == CELL_MAGIC;
+    if (k->mode == PRAM_AB)
+        n += rd32(mem_of(k) + k->ss) == CELL_MAGIC;
+    return n;
+}
+
+int count_valid(const cell_case_t *k)
+{
+    int n = ref_valid(mem_of(k), k->vo, k->size, k->schema, NULL);
+    if (k->mode == PRAM_AB)
+        n += ref_valid(mem_of(k) + k->ss, k->vo, k->size, k->schema, NULL);
+    return n;
+}
+
+int ref_newest(const cell_case_t *k, uint16_t *seq, int *ambiguous)
+{
+    uint16_t s0 = 0, s1 = 0;
+    int ok0 = ref_valid(mem_of(k), k->vo, k->size, k->schema, &s0);
+    int ok1 = k->mode == PRAM_AB && ref_valid(mem_of(k) + k->ss, k->vo, k->size, k->schema, &s1);
+    uint16_t d = (uint16_t)(s1 - s0);
+    int pick = -1;
+    if (ok0 && ok1)
+        pick = d != 0u && d < 0x8000u ? 1 : 0;
+    else if (ok0)
+        pick = 0;
+    else if (ok1)
+        pick = 1;
+    if (seq)
+        *seq = pick == 1 ? s1 : s0;
+    if (ambiguous)
+        *ambiguous = ok0 && ok1 && (d == 0u || d == 0x8000u);
+    return pick;
+}
+
+size_t value_words(size_t size)
+{
+    return (size + 3u) / 4u;
+}
+
+size_t commit_store(const cell_case_t *k)
+{
+    return value_words(k->size) + 4u;
+}
+
+size_t set_stores(const cell_case_t *k)
+{
+    return commit_store(k) + (k->mode == PRAM_AB ? 1u : 0u);
+}
+
+void op_cell_set(void *cell_op)
+{
+    cell_op_t *x = (cell_op_t *)cell_op;
+    x->rc = pram_cell_set(x->cell, x->value, x->size);
+}
+
+void op_cell_invalidate(void *cell_op)
+{
+    cell_op_t *x = (cell_op_t *)cell_op;
+    x->rc = pram_cell_invalidate(x->cell);
+}

@@ -1,0 +1,110 @@
+/* Cell tests (test_cell.c, test_cell_reboot.c, test_edit.c): an oracle for
+ * raw cell storage that knows nothing of the library's code, written from
+ * the cell spec (pram_cell.h, the commit order comment in src/pram_cell.c).
+ *
+ * A slot is: magic, layout (value size | schema << 16), seal (seq | CRC-16
+ * << 16, ref_seal_crc), then the value at the slot's value offset; an A/B
+ * cell's second slot follows the first at the slot size. */
+#ifndef CELL_MODEL_H
+#define CELL_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pram/pram.h"
+
+#define CELL_MAGIC 0xE424D8F0u /* PRAM_MAGIC_CELL, as documented */
+
+/* Host-order 32-bit word at p (any alignment). */
+uint32_t rd32(const uint8_t *p);
+void wr32(uint8_t *p, uint32_t w);
+
+/* ---- One slot --------------------------------------------------------------- */
+
+uint32_t ref_layout(size_t size, uint16_t schema);
+/* 1 if the slot image at s (value at vo) is a committed value of (size,
+ * schema); its seq in *seq (may be NULL). */
+int ref_valid(const uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t *seq);
+/* Writes a committed slot image by hand. */
+void ref_craft(uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t seq,
+               const void *value);
+
+/* ---- A typed cell under test ----------------------------------------------- */
+
+/* The library's descriptor and what the test expects of it.  The oracle reads
+ * the slots with vo and ss; vo_decl and ss_decl are those of the declared slot
+ * type (offsetof(slot_t, value), sizeof(slot_t)). */
+typedef struct {
+    const char *name;
+    const pram_cell_t *cell;
+    size_t size; /* sizeof the value type */
+    size_t vo, ss;
+    size_t vo_decl, ss_decl;
+    uint16_t schema;
+    unsigned mode;
+} cell_case_t;
+
+/* Declares and defines the cells n_s (PRAM_SINGLE) and n_ab (PRAM_AB) of T. */
+#define CELL_PAIR(n, T, schema)                   \
+    PRAM_CELL_DECLARE(n##_s, T);                  \
+    PRAM_CELL_DEFINE(n##_s, schema, PRAM_SINGLE); \
+    PRAM_CELL_DECLARE(n##_ab, T);                 \
+    PRAM_CELL_DEFINE(n##_ab, schema, PRAM_AB)
+
+/* A cell_case_t initializer for `cell` (value type T), the oracle reading
+ * its slots with value offset vo and slot size ss. */
+#define CELL_CASE(cell, T, schema, mode, vo, ss)                                             \
+    {#cell, &cell, sizeof(T), vo, ss, offsetof(cell##_slot_t, value), sizeof(cell##_slot_t), \
+     schema, mode}
+/* The two cases of CELL_PAIR(n, T, schema): with the vo and ss the test
+ * expects (what the spec implies on this ABI) ... */
+#define CELL_CASE_PAIR(n, T, schema, vo, ss)          \
+    CELL_CASE(n##_s, T, schema, PRAM_SINGLE, vo, ss), \
+    CELL_CASE(n##_ab, T, schema, PRAM_AB, vo, ss)
+/* ... or with those of the declared slot types. */
+#define CELL_CASE_PAIR_DECL(n, T, schema)                                   \
+    CELL_CASE(n##_s, T, schema, PRAM_SINGLE, offsetof(n##_s_slot_t, value), \
+              sizeof(n##_s_slot_t)),                                        \
+    CELL_CASE(n##_ab, T, schema, PRAM_AB, offsetof(n##_ab_slot_t, value),   \
+              sizeof(n##_ab_slot_t))
+
+/* A cell's storage in plain memory: its address, or its region's base +
+ * offset (regions of ordinary memory only). */
+uint8_t *cell_mem(const pram_cell_t *c);
+
+/* The case's storage: cell_mem(k->cell). */
+uint8_t *mem_of(const cell_case_t *k);
+size_t nslots(const cell_case_t *k);
+size_t storage_len(const cell_case_t *k);
+
+/* Slots holding the magic word (headers of any layout) / a valid value. */
+int count_magic(const cell_case_t *k);
+int count_valid(const cell_case_t *k);
+/* The slot (0/1) holding the newest valid value, -1 if none; its seq in
+ * *seq.  *ambiguous (either may be NULL) is 1 when both slots are valid with
+ * seqs that do not order them (equal, or 0x8000 apart): then either slot may
+ * be read. */
+int ref_newest(const cell_case_t *k, uint16_t *seq, int *ambiguous);
+
+/* ---- Stores of a set (pram_cell.c, commit order) ------------------------------ */
+
+/* magic<-0, W value words, layout, seal, magic<-MAGIC (store W+4, the
+ * commit point); A/B then retires the other slot (magic<-0, store W+5)
+ * whatever the prior state. */
+size_t value_words(size_t size);
+size_t commit_store(const cell_case_t *k);
+size_t set_stores(const cell_case_t *k);
+
+/* ---- Operations to run under run_cut (power_cut.h) ---------------------------- */
+
+typedef struct {
+    const pram_cell_t *cell;
+    const void *value;
+    size_t size;
+    int rc;
+} cell_op_t;
+
+void op_cell_set(void *cell_op);        /* rc = pram_cell_set(cell, value, size) */
+void op_cell_invalidate(void *cell_op); /* rc = pram_cell_invalidate(cell)       */
+
+#endif

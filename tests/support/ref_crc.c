@@ -1,0 +1,40 @@
+#include "ref_crc.h"
+
+uint16_t ref_crc16(uint16_t crc, const void *data, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)data;
+    while (len--) {
+        int k;
+        crc = (uint16_t)(crc ^ (uint16_t)((unsigned)*p++ << 8));
+        for (k = 0; k < 8; k++)
+            crc = (crc & 0x8000u) ? (uint16_t)((crc << 1) ^ 0x1021u) : (uint16_t)(crc << 1);
+    }
+    return crc;
+}
+
+static void put_le32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+}
+
+uint16_t ref_seal_crc(uint32_t layout, uint16_t seq, const void *value, size_t size)
+{
+    uint8_t h[6];
+    put_le32(h, layout);
+    h[4] = (uint8_t)seq;
+    h[5] = (uint8_t)(seq >> 8);
+    return ref_crc16(ref_crc16(0xFFFFu, h, sizeof h), value, size);
+}
+
+uint16_t ref_record_crc(uint32_t epoch, uint32_t at, uint32_t len, const void *payload)
+{
+    uint8_t h[10];
+    put_le32(h, epoch);
+    put_le32(h + 4, at);
+    h[8] = (uint8_t)len;
+    h[9] = (uint8_t)(len >> 8);
+    return ref_crc16(ref_crc16(0xFFFFu, h, sizeof h), payload, len);
+}

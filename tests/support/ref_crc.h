@@ -1,0 +1,22 @@
+/* The tests' independent CRC oracle: CRC-16/CCITT-FALSE computed bit by bit
+ * (poly 0x1021, init 0xFFFF, no reflection, no final xor), and the two CRCs
+ * the stored format defines over it, built from the documented byte order.
+ * Nothing here calls the library: tests judge its CRCs against these. */
+#ifndef REF_CRC_H
+#define REF_CRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* CRC-16/CCITT-FALSE of len bytes, continuing from crc (start: 0xFFFF). */
+uint16_t ref_crc16(uint16_t crc, const void *data, size_t len);
+
+/* A cell slot's seal CRC: layout (4 LE bytes), seq (2 LE bytes), then the
+ * value's size bytes. */
+uint16_t ref_seal_crc(uint32_t layout, uint16_t seq, const void *value, size_t size);
+
+/* A buffer record's CRC: epoch and at (4 LE bytes each), len (2 LE bytes),
+ * then the len payload bytes. */
+uint16_t ref_record_crc(uint32_t epoch, uint32_t at, uint32_t len, const void *payload);
+
+#endif
