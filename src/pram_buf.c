@@ -12,7 +12,6 @@
 #include "pram_cell_internal.h"
 
 #define DATA_OFF PRAM_BUF_CONTROL_SIZE
-#define HEADER_SIZE ((uint32_t)sizeof(pram_header_t))
 
 static int check_def(const pram_buf_def_t *d, uintptr_t *pos)
 {
@@ -44,16 +43,8 @@ static int check_handle(const pram_buf_t *b, uintptr_t *pos)
  * that tests can reach the control block the way the buffer code does). */
 pram_cell_t pram__buf_control_cell(const pram_buf_def_t *d)
 {
-    pram_cell_t c;
-    c.addr = d->addr;
-    c.region = d->region;
-    c.offset = d->offset;
-    c.size = (uint16_t)sizeof(pram_buf_control_t);
-    c.schema = d->schema;
-    c.value_offset = (uint16_t)HEADER_SIZE;
-    c.slot_size = (uint16_t)(HEADER_SIZE + sizeof(pram_buf_control_t));
-    c.mode = PRAM_AB;
-    return c;
+    return pram__header_cell(d->addr, d->region, d->offset, (uint16_t)sizeof(pram_buf_control_t),
+                             d->schema, PRAM_AB);
 }
 
 static uint16_t record_crc(const pram_region_t *r, uintptr_t rec, uint32_t epoch, uint32_t at,

@@ -28,6 +28,21 @@ uint32_t pram_cell_storage_size(const pram_cell_t *c)
     return c ? (uint32_t)c->slot_size << (IS_AB(c) ? 1 : 0) : 0u;
 }
 
+pram_cell_t pram__header_cell(void *addr, const pram_region_t *region, uint32_t offset,
+                              uint16_t value_size, uint16_t schema, uint8_t mode)
+{
+    pram_cell_t c;
+    c.addr = addr;
+    c.region = region;
+    c.offset = offset;
+    c.size = value_size;
+    c.schema = schema;
+    c.value_offset = (uint16_t)HEADER_SIZE;
+    c.slot_size = (uint16_t)(HEADER_SIZE + value_size);
+    c.mode = mode;
+    return c;
+}
+
 /* One call's view of a cell: where it is and which slot holds its value. */
 typedef struct {
     const pram_cell_t *c;

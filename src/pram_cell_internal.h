@@ -10,6 +10,12 @@ int pram__cell_get(const pram_cell_t *cell, uint32_t magic, void *out);
 int pram__cell_set(const pram_cell_t *cell, uint32_t magic, const void *value);
 int pram__cell_invalidate(const pram_cell_t *cell, uint32_t magic);
 
+/* Descriptor of an internal cell whose value (of 4-byte-aligned words)
+ * follows its 12-byte header directly: buffer control blocks and region
+ * headers. */
+pram_cell_t pram__header_cell(void *addr, const pram_region_t *region, uint32_t offset,
+                              uint16_t value_size, uint16_t schema, uint8_t mode);
+
 /* A buffer's control block: an A/B cell at the start of its storage. */
 pram_cell_t pram__buf_control_cell(const pram_buf_def_t *def);
 

@@ -3,20 +3,11 @@
 
 #include "pram_cell_internal.h"
 
-#define HEADER_SIZE ((uint32_t)sizeof(pram_header_t))
-
+/* The region header: a single-slot cell at offset 0. */
 static pram_cell_t header_cell(const pram_region_map_t *m)
 {
-    pram_cell_t c;
-    c.addr = NULL;
-    c.region = m->region;
-    c.offset = 0u;
-    c.size = (uint16_t)sizeof(pram_region_header_t);
-    c.schema = m->schema;
-    c.value_offset = (uint16_t)HEADER_SIZE;
-    c.slot_size = (uint16_t)PRAM_REGION_HEADER_SIZE;
-    c.mode = PRAM_SINGLE;
-    return c;
+    return pram__header_cell(NULL, m->region, 0u, (uint16_t)sizeof(pram_region_header_t),
+                             m->schema, PRAM_SINGLE);
 }
 
 typedef struct {
