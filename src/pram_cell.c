@@ -72,16 +72,10 @@ static uint32_t layout_of(const pram_cell_t *c)
     return (uint32_t)c->size | ((uint32_t)c->schema << 16);
 }
 
-/* Checks the descriptor (it may be built at run time) and reads every slot as
- * untrusted input.  Returns a descriptor error, or 0 with v->status set.  The
- * stored layout must equal ours before its size is believed, so the CRC never
- * runs over a length taken from memory.  A/B: the valid slot with the newer
- * sequence in 16-bit serial arithmetic wins; equal sequences pick slot 0. */
-static int view(view_t *v, const pram_cell_t *c, uint32_t magic)
+/* Checks the descriptor (it may be built at run time) and locates its
+ * storage: v->c and v->pos.  Returns a descriptor error or 0. */
+static int place(view_t *v, const pram_cell_t *c)
 {
-    const pram_region_t *r;
-    uint32_t i, n, seal;
-    int rc;
     if (!c)
         return PRAM_ERR_NULL;
     if (c->size == 0u || c->size > PRAM_CELL_MAX_SIZE ||
@@ -89,10 +83,21 @@ static int view(view_t *v, const pram_cell_t *c, uint32_t magic)
         c->value_offset < HEADER_SIZE || ((c->value_offset | c->slot_size) & 3u) ||
         (uint32_t)c->value_offset + c->size > c->slot_size)
         return PRAM_ERR_DESC;
-    rc = pram__locate(c->region, c->addr, c->offset, pram_cell_storage_size(c), &v->pos);
+    v->c = c;
+    return pram__locate(c->region, c->addr, c->offset, pram_cell_storage_size(c), &v->pos);
+}
+
+/* place(), then reads every slot as untrusted input and sets v->status.  The
+ * stored layout must equal ours before its size is believed, so the CRC never
+ * runs over a length taken from memory.  A/B: the valid slot with the newer
+ * sequence in 16-bit serial arithmetic wins; equal sequences pick slot 0. */
+static int view(view_t *v, const pram_cell_t *c, uint32_t magic)
+{
+    const pram_region_t *r;
+    uint32_t i, n, seal;
+    int rc = place(v, c);
     if (rc)
         return rc;
-    v->c = c;
     v->status = PRAM_ERR_INVALID;
     v->cur = 0u;
     v->seq = 0u;
@@ -275,9 +280,9 @@ int pram_cell_edit_commit(pram_edit_t *e)
         return PRAM_ERR_NULL;
     if (e->state != PRAM__EDIT_OPEN)
         return PRAM_ERR_SCOPE;
-    /* Only the descriptor check and location are needed: the target slot is
-     * open (magic 0) and the other one, if any, is not touched before seal. */
-    rc = view(&v, e->cell, PRAM_MAGIC_CELL);
+    /* Only the descriptor check and location are needed, not the slots'
+     * contents: the target slot is open (magic 0) since begin. */
+    rc = place(&v, e->cell);
     if (!rc)
         seal(&v, PRAM_MAGIC_CELL, e->slot, e->seq);
     e->state = PRAM__EDIT_DONE;
