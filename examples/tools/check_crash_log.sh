@@ -24,6 +24,9 @@
 # Exit status: 0 all good, 1 a check failed, 2 usage or nm error.
 set -u
 
+# Shared awk helpers (hex(), h()), prepended to the awk program below.
+hexlib=$(cat "$(dirname "$0")/hex.awk") || exit 2
+
 nm=${NM:-arm-none-eabi-nm}
 
 [ $# -eq 2 ] || { echo "usage: $0 ELF LOG" >&2; exit 2; }
@@ -32,30 +35,7 @@ log=$2
 [ -f "$log" ] || { echo "check-crash-log: $log: no such file" >&2; exit 2; }
 syms=$("$nm" "$elf") || { echo "check-crash-log: $nm $elf failed" >&2; exit 2; }
 
-printf '%s\n@@LOG\n' "$syms" | cat - "$log" | tr -d '\r' | awk -v name="$elf" '
-function hex(s,    i, c, v) {
-    s = tolower(s)
-    sub(/^0x/, "", s)
-    v = 0
-    for (i = 1; i <= length(s); i++) {
-        c = index("0123456789abcdef", substr(s, i, 1))
-        if (c == 0)
-            return -1
-        v = v * 16 + c - 1
-    }
-    return v
-}
-function h(v,    s, d) {
-    s = ""
-    do {
-        d = v % 16
-        s = substr("0123456789abcdef", d + 1, 1) s
-        v = (v - d) / 16
-    } while (v > 0)
-    while (length(s) < 8)
-        s = "0" s
-    return "0x" s
-}
+printf '%s\n@@LOG\n' "$syms" | cat - "$log" | tr -d '\r' | awk -v name="$elf" "$hexlib"'
 # Sum of 2^bit over the named bits.
 function bits(list, table,    n, a, i, v) {
     v = 0

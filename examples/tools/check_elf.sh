@@ -19,6 +19,9 @@
 # Exit status: 0 all good, 1 a check failed, 2 usage or readelf error.
 set -u
 
+# Shared awk helpers (hex(), h()), prepended to the awk program below.
+hexlib=$(cat "$(dirname "$0")/hex.awk") || exit 2
+
 readelf=${READELF:-arm-none-eabi-readelf}
 sections=.noinit
 
@@ -45,30 +48,7 @@ for elf in "$@"; do
         continue
     fi
     printf '%s\n@@SECTIONS\n%s\n@@SYMBOLS\n%s\n' "$ph" "$sh" "$sym" |
-        awk -v elf="$elf" -v want="$sections" '
-function hex(s,    i, c, v) {
-    s = tolower(s)
-    sub(/^0x/, "", s)
-    v = 0
-    for (i = 1; i <= length(s); i++) {
-        c = index("0123456789abcdef", substr(s, i, 1))
-        if (c == 0)
-            return -1
-        v = v * 16 + c - 1
-    }
-    return v
-}
-function h(v,    s, d) {
-    s = ""
-    do {
-        d = v % 16
-        s = substr("0123456789abcdef", d + 1, 1) s
-        v = (v - d) / 16
-    } while (v > 0)
-    while (length(s) < 8)
-        s = "0" s
-    return "0x" s
-}
+        awk -v elf="$elf" -v want="$sections" "$hexlib"'
 function overlap(a, b, c, d) { return a < d && c < b }
 function fail(msg) { print "check-elf: FAIL " elf ": " msg; bad = 1 }
 
