@@ -3,12 +3,14 @@
 #ifndef PRAM_CELL_INTERNAL_H
 #define PRAM_CELL_INTERNAL_H
 
-#include "pram_mem.h"
+#include "pram/pram.h"
+#include "pram/pram_mem.h"
 
-int pram__cell_status(const pram_cell_t *cell, uint32_t magic);
-int pram__cell_get(const pram_cell_t *cell, uint32_t magic, void *out);
-int pram__cell_set(const pram_cell_t *cell, uint32_t magic, const void *value);
-int pram__cell_invalidate(const pram_cell_t *cell, uint32_t magic);
+#define pram__cell_status(cell, magic) pram__cell_op(cell, magic, PRAM__OP_STATUS, NULL)
+#define pram__cell_get(cell, magic, out) pram__cell_op(cell, magic, PRAM__OP_GET, out)
+#define pram__cell_set(cell, magic, value) \
+    pram__cell_op(cell, magic, PRAM__OP_SET, (void *)(uintptr_t)(const void *)(value))
+#define pram__cell_invalidate(cell, magic) pram__cell_op(cell, magic, PRAM__OP_INVALIDATE, NULL)
 
 /* Descriptor of an internal cell whose value (of 4-byte-aligned words)
  * follows its 12-byte header directly: buffer control blocks and region

@@ -1,5 +1,6 @@
 /* pram — the store primitive and word-wise access to persistent memory. */
-#include "pram_mem.h"
+#include "pram/pram.h"
+#include "pram/pram_mem.h"
 
 typedef union {
     uint32_t w;
@@ -15,16 +16,8 @@ static uintptr_t unit_addr(const pram_region_t *r, uint32_t unit)
 }
 #endif
 
-int pram__locate(const pram_region_t *r, void *addr, uint32_t offset, uint32_t len, uintptr_t *pos)
+int pram__locate_in(const pram_region_t *r, uint32_t offset, uint32_t len, uintptr_t *pos)
 {
-    if (!r) {
-        if (!addr)
-            return PRAM_ERR_DESC;
-        if ((uintptr_t)addr & 3u)
-            return PRAM_ERR_ALIGN;
-        *pos = (uintptr_t)addr;
-        return PRAM_OK;
-    }
     if (!r->base || (r->width != 0 && r->width != 1 && r->width != 2 && r->width != 4) ||
         (r->stride != 0 && r->stride < r->width))
         return PRAM_ERR_DESC;
@@ -45,12 +38,9 @@ int pram__locate(const pram_region_t *r, void *addr, uint32_t offset, uint32_t l
 #endif
 }
 
-/* Ordinary memory: region NULL or width 0, and pos is already an address. */
 #if PRAM_ENABLE_REGIONS
-#  define ORDINARY(r) (!(r) || (r)->width == 0)
-#else
-#  define ORDINARY(r) ((void)(r), 1)
-#endif
+/* Ordinary memory: region NULL or width 0, and pos is already an address. */
+#define ORDINARY(r) (!(r) || (r)->width == 0)
 
 void *pram__direct(const pram_region_t *r, uintptr_t pos)
 {
@@ -59,12 +49,9 @@ void *pram__direct(const pram_region_t *r, uintptr_t pos)
 
 uint32_t pram__load32(const pram_region_t *r, uintptr_t pos)
 {
-#if PRAM_ENABLE_REGIONS
     word_t u;
-#endif
     if (ORDINARY(r))
         return PRAM_HW_LOAD32(pos);
-#if PRAM_ENABLE_REGIONS
     switch (r->width) {
     case 4:
         return PRAM_HW_LOAD32(unit_addr(r, (uint32_t)(pos / 4u)));
@@ -79,9 +66,6 @@ uint32_t pram__load32(const pram_region_t *r, uintptr_t pos)
         u.b[3] = PRAM_HW_LOAD8(unit_addr(r, (uint32_t)pos + 3u));
         return u.w;
     }
-#else
-    return 0u;
-#endif
 }
 
 /* The one store primitive.  Every byte the library writes into persistent
@@ -90,15 +74,11 @@ uint32_t pram__load32(const pram_region_t *r, uintptr_t pos)
 void pram__store32(const pram_region_t *r, uintptr_t pos, uint32_t value)
 {
     word_t u;
-#ifdef PRAM_STORE_HOOK
-    int cut = PRAM_STORE_HOOK(r, pos, pram__load32(r, pos), &value);
-#endif
+    PRAM__STORE_HOOK_BEGIN(r, pos, value);
     u.w = value;
     if (ORDINARY(r)) {
         PRAM_HW_STORE32(pos, u.w);
-    }
-#if PRAM_ENABLE_REGIONS
-    else {
+    } else {
         switch (r->width) {
         case 4:
             PRAM_HW_STORE32(unit_addr(r, (uint32_t)(pos / 4u)), u.w);
@@ -115,12 +95,9 @@ void pram__store32(const pram_region_t *r, uintptr_t pos, uint32_t value)
             break;
         }
     }
-#endif
-#ifdef PRAM_STORE_HOOK
-    if (cut)
-        PRAM_POWER_CUT();
-#endif
+    PRAM__STORE_HOOK_END();
 }
+#endif /* PRAM_ENABLE_REGIONS; else inlined from pram_mem.h */
 
 void pram__write(const pram_region_t *r, uintptr_t pos, const void *src, uint32_t len)
 {
@@ -168,6 +145,7 @@ void pram__read(const pram_region_t *r, uintptr_t pos, void *dst, uint32_t len)
     }
 }
 
+#if PRAM_ENABLE_REGIONS
 uint16_t pram__crc16(uint16_t crc, const pram_region_t *r, uintptr_t pos, uint32_t len)
 {
     const void *p = pram__direct(r, pos);
@@ -183,15 +161,7 @@ uint16_t pram__crc16(uint16_t crc, const pram_region_t *r, uintptr_t pos, uint32
     }
     return crc;
 }
-
-void pram__committed(const pram_region_t *r, uintptr_t pos, uint32_t len)
-{
-    void *p = pram__direct(r, pos);
-    if (p)
-        PRAM_CACHE_CLEAN(p, len);
-    (void)len;
-    PRAM_BARRIER();
-}
+#endif
 
 uint16_t pram__crc16_u32(uint16_t crc, uint32_t v)
 {

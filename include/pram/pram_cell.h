@@ -105,9 +105,41 @@ int pram_cell_edit_commit(pram_edit_t *edit);
  * cell stays invalid, as there is no copy of what the edit overwrote. */
 int pram_cell_edit_abort(pram_edit_t *edit);
 
-/* Scope helpers behind PRAM_EDIT; not for direct use. */
-void *pram__edit_step(const pram_cell_t *cell, pram_edit_t *edit, int *result);
-void pram__edit_guard(pram_edit_t *edit);
+/* Behind the typed API and PRAM_EDIT; not for direct use.  One entry point
+ * does every operation, so a build links the descriptor check and the commit
+ * sequence once.  op = one PRAM__OP_* | (expected value size << 6, 0: unchecked). */
+#define PRAM__OP_STATUS 0u
+#define PRAM__OP_GET 1u
+#define PRAM__OP_SET 2u
+#define PRAM__OP_INVALIDATE 4u
+#define PRAM__OP_BEGIN 8u   /* arg: pram_edit_t *, flags in it         */
+#define PRAM__OP_COMMIT 16u /* arg: pram_edit_t * opened by BEGIN      */
+#define PRAM__OP_STEP 32u   /* arg: pram_edit_t *: BEGIN, then COMMIT   */
+#define PRAM__OP_KIND 63u
+#define PRAM__OP_SIZE_SHIFT 6
+#define PRAM__OP_SIZED(kind, size) ((kind) | ((unsigned)(size) << PRAM__OP_SIZE_SHIFT))
+int pram__cell_op(const pram_cell_t *cell, uint32_t magic, unsigned op, void *arg);
+/* A typed cell's operations: the shared core, or (PRAM_CELL_SPECIALIZE) the
+ * cell's own instance of it, name__op(), emitted by PRAM_CELL_DEFINE*. */
+#if PRAM_CELL_SPECIALIZE
+#  define PRAM__CELL_OP(name, op, arg) name##__op(op, arg)
+#  define PRAM__CELL_OP_DECLARE(name) int name##__op(unsigned op, void *arg)
+#  define PRAM__CELL_OP_DEFINE(name)                        \
+    int name##__op(unsigned op, void *arg)                  \
+    {                                                       \
+        return pram__cell_body(&name, PRAM_MAGIC_CELL, op, arg); \
+    }                                                       \
+    PRAM_STATIC_ASSERT(1, name##_ops_defined)
+#else
+#  define PRAM__CELL_OP(name, op, arg) pram__cell_op(&name, PRAM_MAGIC_CELL, op, arg)
+#  define PRAM__CELL_OP_DECLARE(name) PRAM_STATIC_ASSERT(1, name##_ops_declared)
+#  define PRAM__CELL_OP_DEFINE(name) PRAM_STATIC_ASSERT(1, name##_ops_defined)
+#endif
+static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
+{
+    if (edit->state == PRAM__EDIT_OPEN)
+        PRAM_MISUSE(PRAM_ERR_SCOPE);
+}
 
 /* ---- Typed cells ---------------------------------------------------------- */
 
@@ -127,30 +159,37 @@ void pram__edit_guard(pram_edit_t *edit);
         pram_edit_t edit;                                                                   \
     } name##_edit_t;                                                                        \
     extern const pram_cell_t name;                                                          \
+    PRAM__CELL_OP_DECLARE(name);                                                            \
     static inline PRAM_MAYBE_UNUSED int name##_get(type *out)                               \
     {                                                                                       \
-        return pram_cell_get(&name, out, sizeof(type));                                     \
+        return PRAM__CELL_OP(name, PRAM__OP_SIZED(PRAM__OP_GET, sizeof(type)), out);       \
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED int name##_set(const type *value)                       \
     {                                                                                       \
-        return pram_cell_set(&name, value, sizeof(type));                                   \
+        return PRAM__CELL_OP(name, PRAM__OP_SIZED(PRAM__OP_SET, sizeof(type)),             \
+                             (void *)(uintptr_t)value);                                     \
     }                                                                                       \
-    static inline PRAM_MAYBE_UNUSED int name##_status(void) { return pram_cell_status(&name); } \
-    static inline PRAM_MAYBE_UNUSED int name##_valid(void) { return pram_cell_is_valid(&name); } \
+    static inline PRAM_MAYBE_UNUSED int name##_status(void)                                 \
+    {                                                                                       \
+        return PRAM__CELL_OP(name, PRAM__OP_STATUS, NULL);                                  \
+    }                                                                                       \
+    static inline PRAM_MAYBE_UNUSED int name##_valid(void) { return name##_status() == PRAM_OK; } \
     static inline PRAM_MAYBE_UNUSED int name##_invalidate(void)                             \
     {                                                                                       \
-        return pram_cell_invalidate(&name);                                                 \
+        return PRAM__CELL_OP(name, PRAM__OP_INVALIDATE, NULL);                              \
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED int name##_edit_begin(name##_edit_t *e, unsigned flags) \
     {                                                                                       \
-        int rc_ = pram_cell_edit_begin(&name, &e->edit, flags);                             \
+        int rc_;                                                                            \
+        e->edit.flags = (uint8_t)(flags > 0xFFu ? 0xFFu : flags);                           \
+        rc_ = PRAM__CELL_OP(name, PRAM__OP_BEGIN, &e->edit);                                \
         e->value = rc_ == PRAM_OK ? (type *)e->edit.value : (type *)NULL;                   \
         return rc_;                                                                         \
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED int name##_edit_commit(name##_edit_t *e)                \
     {                                                                                       \
         e->value = (type *)NULL;                                                            \
-        return pram_cell_edit_commit(&e->edit);                                             \
+        return PRAM__CELL_OP(name, PRAM__OP_COMMIT, &e->edit);                              \
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED int name##_edit_abort(name##_edit_t *e)                 \
     {                                                                                       \
@@ -193,12 +232,14 @@ void pram__edit_guard(pram_edit_t *edit);
         name##_slot_t slot[PRAM_SLOTS(mode)];                                       \
         uint32_t word;                                                              \
     } name##__storage;                                                              \
-    const pram_cell_t name = PRAM_CELL_INIT_AT(name, schema, mode, &name##__storage)
+    const pram_cell_t name = PRAM_CELL_INIT_AT(name, schema, mode, &name##__storage); \
+    PRAM__CELL_OP_DEFINE(name)
 
 /* A cell at a fixed address of ordinary memory (e.g. backup SRAM). */
 #define PRAM_CELL_DEFINE_AT(name, schema, mode, address) \
     PRAM__CELL_CHECKS(name, mode);                       \
-    const pram_cell_t name = PRAM_CELL_INIT_AT(name, schema, mode, address)
+    const pram_cell_t name = PRAM_CELL_INIT_AT(name, schema, mode, address); \
+    PRAM__CELL_OP_DEFINE(name)
 
 /* A cell at a fixed offset inside a region (registers, backup SRAM).  The
  * offset must keep the value aligned: a value at slot offset 16 (8-aligned
@@ -207,7 +248,8 @@ void pram__edit_guard(pram_edit_t *edit);
     PRAM__CELL_CHECKS(name, mode);                                                          \
     PRAM_STATIC_ASSERT((byte_offset) % (offsetof(name##_slot_t, value) > 12u ? 8u : 4u) == 0u, \
                        name##_offset_misaligns_its_value);                                  \
-    const pram_cell_t name = PRAM_CELL_INIT_IN(name, schema, mode, region_ptr, byte_offset)
+    const pram_cell_t name = PRAM_CELL_INIT_IN(name, schema, mode, region_ptr, byte_offset); \
+    PRAM__CELL_OP_DEFINE(name)
 
 /* ---- Edit scope ------------------------------------------------------------
  *
@@ -227,7 +269,8 @@ void pram__edit_guard(pram_edit_t *edit);
  */
 #define PRAM__EDIT_SCOPE(name, var, rc, flags)                                              \
     for (name##_edit_t var PRAM_SCOPE_GUARD(name##__edit_guard) = {NULL, PRAM_EDIT_INIT(flags)}; \
-         ((var).value = (name##_value_t *)pram__edit_step(&name, &(var).edit, &(rc))) != NULL;)
+         (*&(rc) = PRAM__CELL_OP(name, PRAM__OP_STEP, &(var).edit),                           \
+         (var).value = (name##_value_t *)(var).edit.value) != NULL;)
 
 #define PRAM_EDIT(name, var, rc) PRAM__EDIT_SCOPE(name, var, rc, PRAM_EDIT_KEEP)
 #define PRAM_EDIT_ZEROED(name, var, rc) PRAM__EDIT_SCOPE(name, var, rc, PRAM_EDIT_ZERO)
@@ -240,5 +283,9 @@ void pram__edit_guard(pram_edit_t *edit);
         (var).value = NULL;                      \
         continue;                                \
     }
+
+#if PRAM_CELL_SPECIALIZE
+#  include "pram_cell_body.h"
+#endif
 
 #endif /* PRAM_CELL_H */

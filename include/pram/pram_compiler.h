@@ -53,6 +53,7 @@
 #endif
 
 #if defined(PRAM_GNU_ATTRIBUTES)
+#  define PRAM_ALWAYS_INLINE __inline__ __attribute__((always_inline))
 #  define PRAM_ALIGNED(n) __attribute__((aligned(n)))
 #  define PRAM_MAYBE_UNUSED __attribute__((unused))
 #  define PRAM_LIKELY(x) __builtin_expect(!!(x), 1)
@@ -64,6 +65,7 @@
 #  define PRAM_SCOPE_GUARD(fn) __attribute__((cleanup(fn)))
 #  define PRAM_HAVE_SCOPE_GUARD 1
 #elif defined(PRAM_COMPILER_IAR)
+#  define PRAM_ALWAYS_INLINE _Pragma("inline=forced") inline
 #  define PRAM_ALIGNED(n) _Pragma("data_alignment=" #n)
 #  define PRAM_MAYBE_UNUSED
 #  define PRAM_LIKELY(x) (x)
@@ -72,6 +74,7 @@
 #  define PRAM_TRAP() __asm volatile("udf #0")
 #  define PRAM_SCOPE_GUARD(fn)
 #else
+#  define PRAM_ALWAYS_INLINE inline
 #  define PRAM_ALIGNED(n)
 #  define PRAM_MAYBE_UNUSED
 #  define PRAM_LIKELY(x) (x)

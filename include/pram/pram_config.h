@@ -59,6 +59,18 @@
 #  define PRAM_ENABLE_REGIONS 1
 #endif
 
+/* How typed cells (PRAM_CELL_DECLARE/DEFINE) reach the cell core.
+ * 0: every cell calls the one shared core with its descriptor; the core is
+ *    linked once, whatever the number of cells.
+ * 1: PRAM_CELL_DEFINE* compiles a copy of the core for its cell, in the
+ *    caller's file, with the descriptor known: descriptor checks are proven
+ *    at compile time and sizes fold.  Smallest for one or two cells; each
+ *    further cell adds its own copy (make size prints both).  The generic
+ *    pram_cell_*() calls keep using the shared core. */
+#ifndef PRAM_CELL_SPECIALIZE
+#  define PRAM_CELL_SPECIALIZE 0
+#endif
+
 /* ---- Containers --------------------------------------------------------- */
 
 #define PRAM_SINGLE 1 /* one slot: torn write reads invalid                */
