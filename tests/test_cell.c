@@ -3,8 +3,8 @@
  * the exact byte layout and store order of a commit.
  *
  * Expectations come from the cell spec (pram_cell.h, the commit order comment
- * in src/pram_cell.c), checked with an oracle written for the tests: a bitwise
- * CRC-16/CCITT-FALSE and a slot validator/crafter that know nothing of the
+ * in include/pram/pram_cell_body.h), checked with an oracle written for the
+ * tests: a bitwise CRC-16/CCITT-FALSE and a slot validator/crafter that know nothing of the
  * library's code (tests/support/ref_crc.c, cell_model.c). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,7 @@
 /* Cell tests (test_cell.c, test_cell_reboot.c, test_edit.c): an oracle for
  * raw cell storage that knows nothing of the library's code, written from
- * the cell spec (pram_cell.h, the commit order comment in src/pram_cell.c).
+ * the cell spec (pram_cell.h, the commit order comment in
+ * include/pram/pram_cell_body.h).
  *
  * A slot is: magic, layout (value size | schema << 16), seal (seq | CRC-16
  * << 16, ref_seal_crc), then the value at the slot's value offset; an A/B
