@@ -6,7 +6,7 @@
 
 uint32_t pram_cell_storage_size(const pram_cell_t *c)
 {
-    return c ? (uint32_t)c->slot_size << (PRAM__IS_AB(c) ? 1 : 0) : 0u;
+    return c ? pram__storage_size(c) : 0u;
 }
 
 pram_cell_t pram__header_cell(void *addr, const pram_region_t *region, uint32_t offset,
@@ -66,8 +66,7 @@ int pram_cell_edit_begin(const pram_cell_t *c, pram_edit_t *e, unsigned flags)
 {
     if (!e)
         return PRAM_ERR_NULL;
-    /* Unknown bits above the byte stay unknown bits: refused as flags. */
-    e->flags = (uint8_t)(flags > 0xFFu ? 0xFFu : flags);
+    e->flags = pram__edit_flags(flags);
     return pram__cell_op(c, PRAM_MAGIC_CELL, PRAM__OP_BEGIN, e);
 }
 

@@ -135,6 +135,12 @@ int pram__cell_op(const pram_cell_t *cell, uint32_t magic, unsigned op, void *ar
 #  define PRAM__CELL_OP_DECLARE(name) PRAM_STATIC_ASSERT(1, name##_ops_declared)
 #  define PRAM__CELL_OP_DEFINE(name) PRAM_STATIC_ASSERT(1, name##_ops_defined)
 #endif
+/* Flags as stored in an edit: bits above the byte stay unknown bits, so
+ * they are refused (PRAM_ERR_FLAGS) rather than silently dropped. */
+static inline PRAM_MAYBE_UNUSED uint8_t pram__edit_flags(unsigned flags)
+{
+    return (uint8_t)(flags > 0xFFu ? 0xFFu : flags);
+}
 static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
 {
     if (edit->state == PRAM__EDIT_OPEN)
@@ -181,7 +187,7 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
     static inline PRAM_MAYBE_UNUSED int name##_edit_begin(name##_edit_t *e, unsigned flags) \
     {                                                                                       \
         int rc_;                                                                            \
-        e->edit.flags = (uint8_t)(flags > 0xFFu ? 0xFFu : flags);                           \
+        e->edit.flags = pram__edit_flags(flags);                                            \
         rc_ = PRAM__CELL_OP(name, PRAM__OP_BEGIN, &e->edit);                                \
         e->value = rc_ == PRAM_OK ? (type *)e->edit.value : (type *)NULL;                   \
         return rc_;                                                                         \

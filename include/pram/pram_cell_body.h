@@ -48,6 +48,12 @@ static PRAM_ALWAYS_INLINE uintptr_t pram__slot_pos(const pram__view_t *v, uint32
     return v->pos + index * v->c->slot_size;
 }
 
+/* Bytes of storage the cell occupies: all its slots. */
+static PRAM_ALWAYS_INLINE uint32_t pram__storage_size(const pram_cell_t *c)
+{
+    return (uint32_t)c->slot_size << (PRAM__IS_AB(c) ? 1 : 0);
+}
+
 static PRAM_ALWAYS_INLINE uint32_t pram__layout_of(const pram_cell_t *c)
 {
     return (uint32_t)c->size | ((uint32_t)c->schema << 16);
@@ -82,8 +88,7 @@ static PRAM_ALWAYS_INLINE int pram__view(pram__view_t *v, const pram_cell_t *c, 
         (uint32_t)c->value_offset + c->size > c->slot_size)
         return PRAM_ERR_DESC;
     v->c = c;
-    rc = pram__locate(c->region, c->addr, c->offset,
-                      (uint32_t)c->slot_size << (PRAM__IS_AB(c) ? 1 : 0), &v->pos);
+    rc = pram__locate(c->region, c->addr, c->offset, pram__storage_size(c), &v->pos);
     v->status = PRAM_ERR_INVALID;
     v->cur = 0u;
     v->seq = 0u;
@@ -114,11 +119,10 @@ static PRAM_ALWAYS_INLINE int pram__view(pram__view_t *v, const pram_cell_t *c, 
 /* The operation itself; pram__cell_body() below adds the edit bookkeeping.
  * Kinds are single bits and tested as bits: GCC turns an if-chain over small
  * integers into a jump table, which on Thumb-1 needs a libgcc helper. */
-static PRAM_ALWAYS_INLINE int pram__cell_run(const pram_cell_t *c, uint32_t magic, unsigned op,
-                                             void *arg)
+static PRAM_ALWAYS_INLINE int pram__cell_run(const pram_cell_t *c, uint32_t magic,
+                                             unsigned kind, void *arg)
 {
     pram_edit_t *e = (pram_edit_t *)arg;
-    unsigned kind = op & PRAM__OP_KIND;
     const pram_region_t *r = c->region;
     pram__view_t v;
     uintptr_t slot, value;
@@ -142,7 +146,7 @@ static PRAM_ALWAYS_INLINE int pram__cell_run(const pram_cell_t *c, uint32_t magi
         if (PRAM__IS_AB(c))
             pram__store32(r, pram__slot_pos(&v, v.cur ^ 1u) + PRAM__OFF_MAGIC, 0u);
         pram__store32(r, pram__slot_pos(&v, v.cur) + PRAM__OFF_MAGIC, 0u);
-        pram__committed(r, v.pos, (uint32_t)c->slot_size << (PRAM__IS_AB(c) ? 1 : 0));
+        pram__committed(r, v.pos, pram__storage_size(c));
         return PRAM_OK;
     }
     if (kind & PRAM__OP_COMMIT) {
