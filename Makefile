@@ -125,12 +125,9 @@ $(eval $(call TEST_VARIANT,gcc,$(CC),-O2 -g))
 # clang's UBSan catches what gcc folds away (e.g. negating INT_MIN).
 $(eval $(call TEST_VARIANT,clang,$(CLANG),-O2 -g -fsanitize=undefined -fno-sanitize-recover=all))
 $(eval $(call TEST_VARIANT,asan,$(CC),-O1 -g $(SAN_FLAGS)))
-# Typed cells through their own specialised copy of the core (the smallest
-# build for few cells): the same suites must hold for it.
-$(eval $(call TEST_VARIANT,spec,$(CC),-O2 -g -DPRAM_CELL_SPECIALIZE=1))
 # The configuration make size measures (A/B and regions compiled out): only
 # tests/test_lean.c is written for it; under ASan+UBSan.
-LEAN_DEFS := -DPRAM_ENABLE_AB=0 -DPRAM_ENABLE_REGIONS=0 -DPRAM_CELL_SPECIALIZE=1
+LEAN_DEFS := -DPRAM_ENABLE_AB=0 -DPRAM_ENABLE_REGIONS=0
 $(eval $(call TEST_VARIANT,lean,$(CC),-O1 -g $(SAN_FLAGS) $(LEAN_DEFS)))
 .PHONY: test-lean-config
 test-lean-config: deps $(BUILD)/lean/tests/test_lean
@@ -187,8 +184,8 @@ arm: deps $(foreach cpu,$(ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a) \
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm test-gcc test-clang test-asan test-spec test-lean-config check-elf qemu-test qemu-torn-sweep
-	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, specialised cells, lean configuration, Cortex-M builds, ELF gate, QEMU examples and torn-write sweep)"
+test: deps arm test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep
+	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds, ELF gate, QEMU examples and torn-write sweep)"
 
 DEMO_DIR := $(BUILD)/demo
 $(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a

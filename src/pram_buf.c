@@ -43,23 +43,42 @@ static int check_handle(const pram_buf_t *b, uintptr_t *pos)
  * that tests can reach the control block the way the buffer code does). */
 pram_cell_t pram__buf_control_cell(const pram_buf_def_t *d)
 {
-    return pram__header_cell(d->addr, d->region, d->offset, (uint16_t)sizeof(pram_buf_control_t),
-                             d->schema, PRAM_AB);
+    return pram__header_cell(d->addr, d->region, d->offset, PRAM_MAGIC_BUF,
+                             (uint16_t)sizeof(pram_buf_control_t), d->schema, PRAM_AB);
 }
 
-static uint16_t record_crc(const pram_region_t *r, uintptr_t rec, uint32_t epoch, uint32_t at,
+/* v as its little-endian bytes in memory, whatever the CPU. */
+static uint32_t le32(uint32_t v)
+{
+#if defined(__BYTE_ORDER__) && defined(__ORDER_BIG_ENDIAN__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (v >> 24) | ((v >> 8) & 0xFF00u) | ((v << 8) & 0xFF0000u) | (v << 24);
+#else
+    return v;
+#endif
+}
+
+/* A record's CRC runs over epoch, at, len (little-endian: 4, 4 and 2 bytes)
+ * and the payload.  The part over the epoch is the same for every record of
+ * an epoch: computed once per call (once per walk at open), passed as seed. */
+static uint16_t epoch_seed(uint32_t epoch)
+{
+    uint32_t e = le32(epoch);
+    return pram_crc16(PRAM_CRC16_INIT, &e, 4u);
+}
+
+static uint16_t record_crc(const pram_region_t *r, uintptr_t rec, uint16_t seed, uint32_t at,
                            uint32_t len)
 {
-    uint16_t crc = pram__crc16_u32(PRAM_CRC16_INIT, epoch);
-    crc = pram__crc16_u32(crc, at);
-    crc = pram__crc16_u16(crc, (uint16_t)len);
-    return pram__crc16(crc, r, rec + PRAM_BUF_RECORD_HEADER, len);
+    uint32_t h[2];
+    h[0] = le32(at);
+    h[1] = le32(len);
+    return pram__crc16(pram_crc16(seed, h, 6u), r, rec + PRAM_BUF_RECORD_HEADER, len);
 }
 
 /* Checks the record at data offset `at` (untrusted): PRAM_OK and *len, or
- * PRAM_ERR_INVALID. */
+ * PRAM_ERR_INVALID.  seed: epoch_seed(epoch). */
 static int record_check(const pram_buf_def_t *d, uintptr_t data, uint32_t at, uint32_t epoch,
-                        uint32_t *len)
+                        uint16_t seed, uint32_t *len)
 {
     uint32_t data_size = d->size - DATA_OFF, w, n;
     uintptr_t rec = data + at;
@@ -73,7 +92,7 @@ static int record_check(const pram_buf_def_t *d, uintptr_t data, uint32_t at, ui
     n = w & 0xFFFFu;
     if (n > PRAM_RECORD_MAX_SIZE || PRAM_BUF_RECORD_SPACE(n) > data_size - at)
         return PRAM_ERR_INVALID;
-    if (record_crc(d->region, rec, epoch, at, n) != (uint16_t)(w >> 16))
+    if (record_crc(d->region, rec, seed, at, n) != (uint16_t)(w >> 16))
         return PRAM_ERR_INVALID;
     *len = n;
     return PRAM_OK;
@@ -90,7 +109,7 @@ static void format(pram_buf_t *b, uintptr_t pos)
     pram__zero(d->region, pos + DATA_OFF, d->size - DATA_OFF);
     ctl.epoch = 1u;
     ctl.data_size = d->size - DATA_OFF;
-    (void)pram__cell_set(&cc, PRAM_MAGIC_BUF, &ctl);
+    (void)pram_cell_set(&cc, &ctl, sizeof ctl);
     b->epoch = 1u;
     b->tail = 0u;
     b->count = 0u;
@@ -102,11 +121,12 @@ static void format(pram_buf_t *b, uintptr_t pos)
  * So if one exists, zero the rest of the area.  Open only; at most one load
  * per word unless a word equals the epoch (then a length check and, if that
  * fits, a CRC); a reset part-way leaves the same decision to the next open. */
-static void forget_beyond(const pram_buf_def_t *d, uintptr_t data, uint32_t tail, uint32_t epoch)
+static void forget_beyond(const pram_buf_def_t *d, uintptr_t data, uint32_t tail, uint32_t epoch,
+                          uint16_t seed)
 {
     uint32_t data_size = d->size - DATA_OFF, at, len;
     for (at = tail + 4u; at < data_size; at += 4u) {
-        if (record_check(d, data, at, epoch, &len) == PRAM_OK) {
+        if (record_check(d, data, at, epoch, seed, &len) == PRAM_OK) {
             pram__zero(d->region, data + tail, data_size - tail);
             return;
         }
@@ -120,6 +140,7 @@ int pram_buf_open(pram_buf_t *b)
     pram_buf_control_t ctl;
     uintptr_t pos;
     uint32_t at = 0u, len = 0u, count = 0u;
+    uint16_t seed;
     int rc;
     if (!b)
         return PRAM_ERR_NULL;
@@ -129,7 +150,7 @@ int pram_buf_open(pram_buf_t *b)
     if (rc)
         return rc;
     cc = pram__buf_control_cell(d);
-    rc = pram__cell_get(&cc, PRAM_MAGIC_BUF, &ctl);
+    rc = pram_cell_get(&cc, &ctl, sizeof ctl);
     if (rc == PRAM_OK && ctl.data_size != d->size - DATA_OFF)
         rc = PRAM_ERR_LAYOUT;
     if (rc == PRAM_OK && ctl.epoch == 0u)
@@ -140,11 +161,12 @@ int pram_buf_open(pram_buf_t *b)
         return rc == PRAM_ERR_LAYOUT ? PRAM_BUF_REFORMED : PRAM_BUF_COLD;
     }
     /* Each step advances at least one record header: bounded by size / 8. */
-    while (record_check(d, pos + DATA_OFF, at, ctl.epoch, &len) == PRAM_OK) {
+    seed = epoch_seed(ctl.epoch);
+    while (record_check(d, pos + DATA_OFF, at, ctl.epoch, seed, &len) == PRAM_OK) {
         at += PRAM_BUF_RECORD_SPACE(len);
         count++;
     }
-    forget_beyond(d, pos + DATA_OFF, at, ctl.epoch);
+    forget_beyond(d, pos + DATA_OFF, at, ctl.epoch, seed);
     b->epoch = ctl.epoch;
     b->tail = at;
     b->count = count;
@@ -173,7 +195,7 @@ int pram_buf_append(pram_buf_t *b, const void *data, size_t len)
     rec = pos + DATA_OFF + b->tail;
     pram__store32(r, rec, 0u);
     pram__write(r, rec + PRAM_BUF_RECORD_HEADER, data, (uint32_t)len);
-    crc = record_crc(r, rec, b->epoch, b->tail, (uint32_t)len);
+    crc = record_crc(r, rec, epoch_seed(b->epoch), b->tail, (uint32_t)len);
     pram__store32(r, rec + 4u, (uint32_t)len | (crc << 16));
     pram__store32(r, rec, b->epoch);
     pram__committed(r, rec, need);
@@ -195,7 +217,7 @@ int pram_buf_clear(pram_buf_t *b)
         /* Epochs must never repeat.  Invalidate first: a reset after that
          * point makes the next open format (none of the old records), before
          * it every old record is still there. */
-        rc = pram__cell_invalidate(&cc, PRAM_MAGIC_BUF);
+        rc = pram_cell_invalidate(&cc);
         if (rc)
             return rc;
         format(b, pos);
@@ -203,7 +225,7 @@ int pram_buf_clear(pram_buf_t *b)
     }
     ctl.epoch = b->epoch + 1u;
     ctl.data_size = b->def->size - DATA_OFF;
-    rc = pram__cell_set(&cc, PRAM_MAGIC_BUF, &ctl);
+    rc = pram_cell_set(&cc, &ctl, sizeof ctl);
     if (rc)
         return rc;
     b->epoch = ctl.epoch;
@@ -250,7 +272,8 @@ int pram_buf_next(const pram_buf_t *b, pram_buf_iter_t *it, pram_record_t *rec)
         return PRAM_ERR_NULL;
     if (it->pos >= b->tail)
         return 0;
-    if (record_check(b->def, pos + DATA_OFF, it->pos, b->epoch, &len) != PRAM_OK ||
+    if (record_check(b->def, pos + DATA_OFF, it->pos, b->epoch, epoch_seed(b->epoch), &len) !=
+            PRAM_OK ||
         PRAM_BUF_RECORD_SPACE(len) > b->tail - it->pos)
         return PRAM_ERR_CORRUPT;
     rec->pos = it->pos;
@@ -271,7 +294,8 @@ int pram_buf_read(const pram_buf_t *b, const pram_record_t *rec, void *dst, size
         return PRAM_ERR_NULL;
     if (rec->pos >= b->tail)
         return PRAM_ERR_RANGE; /* not a record of this buffer's current contents */
-    if (record_check(b->def, pos + DATA_OFF, rec->pos, b->epoch, &len) != PRAM_OK)
+    if (record_check(b->def, pos + DATA_OFF, rec->pos, b->epoch, epoch_seed(b->epoch), &len) !=
+        PRAM_OK)
         return PRAM_ERR_CORRUPT;
     if (cap < len)
         return PRAM_ERR_TOO_LARGE;

@@ -4,8 +4,11 @@
 
 #define SELECTED(v) (PRAM_CRC_ALL_VARIANTS || PRAM_CRC16_IMPL == (v))
 
+/* Each variant's body is inlined into pram_crc16 when selected, so the
+ * selected CRC costs no extra call; its pram_crc16_<variant> name exists too
+ * (tests compare variants). */
 #if SELECTED(PRAM_CRC_BITWISE)
-uint16_t pram_crc16_bitwise(uint16_t crc, const void *data, size_t len)
+static PRAM_ALWAYS_INLINE uint16_t bitwise(uint16_t crc, const void *data, size_t len)
 {
     const uint8_t *p = (const uint8_t *)data;
     while (len--) {
@@ -16,6 +19,11 @@ uint16_t pram_crc16_bitwise(uint16_t crc, const void *data, size_t len)
     }
     return crc;
 }
+
+uint16_t pram_crc16_bitwise(uint16_t crc, const void *data, size_t len)
+{
+    return bitwise(crc, data, len);
+}
 #endif
 
 #if SELECTED(PRAM_CRC_NIBBLE)
@@ -24,15 +32,23 @@ static const uint16_t crc16_nibble_table[16] = {
     0x8108u, 0x9129u, 0xA14Au, 0xB16Bu, 0xC18Cu, 0xD1ADu, 0xE1CEu, 0xF1EFu,
 };
 
+/* The byte goes into the register's top 8 bits, then two 4-bit steps shift
+ * it out; bits above 15 are never read and are dropped at the end. */
+static PRAM_ALWAYS_INLINE uint16_t nibble(uint16_t crc, const void *data, size_t len)
+{
+    const uint8_t *p = (const uint8_t *)data, *end = p + len;
+    uint32_t c = crc;
+    while (p != end) {
+        c ^= (uint32_t)*p++ << 8;
+        c = (c << 4) ^ crc16_nibble_table[(c >> 12) & 0xFu];
+        c = (c << 4) ^ crc16_nibble_table[(c >> 12) & 0xFu];
+    }
+    return (uint16_t)c;
+}
+
 uint16_t pram_crc16_nibble(uint16_t crc, const void *data, size_t len)
 {
-    const uint8_t *p = (const uint8_t *)data;
-    while (len--) {
-        uint8_t b = *p++;
-        crc = (uint16_t)((crc << 4) ^ crc16_nibble_table[((crc >> 12) ^ (b >> 4)) & 0xFu]);
-        crc = (uint16_t)((crc << 4) ^ crc16_nibble_table[((crc >> 12) ^ b) & 0xFu]);
-    }
-    return crc;
+    return nibble(crc, data, len);
 }
 #endif
 
@@ -72,23 +88,28 @@ static const uint16_t crc16_byte_table[256] = {
     0x6E17u, 0x7E36u, 0x4E55u, 0x5E74u, 0x2E93u, 0x3EB2u, 0x0ED1u, 0x1EF0u,
 };
 
-uint16_t pram_crc16_byte(uint16_t crc, const void *data, size_t len)
+static PRAM_ALWAYS_INLINE uint16_t byte(uint16_t crc, const void *data, size_t len)
 {
     const uint8_t *p = (const uint8_t *)data;
     while (len--)
         crc = (uint16_t)((crc << 8) ^ crc16_byte_table[((crc >> 8) ^ *p++) & 0xFFu]);
     return crc;
 }
+
+uint16_t pram_crc16_byte(uint16_t crc, const void *data, size_t len)
+{
+    return byte(crc, data, len);
+}
 #endif
 
 uint16_t pram_crc16(uint16_t crc, const void *data, size_t len)
 {
 #if PRAM_CRC16_IMPL == PRAM_CRC_BITWISE
-    return pram_crc16_bitwise(crc, data, len);
+    return bitwise(crc, data, len);
 #elif PRAM_CRC16_IMPL == PRAM_CRC_NIBBLE
-    return pram_crc16_nibble(crc, data, len);
+    return nibble(crc, data, len);
 #elif PRAM_CRC16_IMPL == PRAM_CRC_BYTE
-    return pram_crc16_byte(crc, data, len);
+    return byte(crc, data, len);
 #elif PRAM_CRC16_IMPL == PRAM_CRC_HW
 #  ifndef PRAM_CRC16_HW
 #    error "PRAM_CRC16_IMPL == PRAM_CRC_HW needs PRAM_CRC16_HW(crc, data, len)"

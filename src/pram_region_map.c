@@ -6,7 +6,8 @@
 /* The region header: a single-slot cell at offset 0. */
 static pram_cell_t header_cell(const pram_region_map_t *m)
 {
-    return pram__header_cell(NULL, m->region, 0u, (uint16_t)sizeof(pram_region_header_t),
+    return pram__header_cell(NULL, m->region, 0u, PRAM_MAGIC_REGION,
+                             (uint16_t)sizeof(pram_region_header_t),
                              m->schema, PRAM_SINGLE);
 }
 
@@ -63,9 +64,10 @@ static int check_map(const pram_region_map_t *m)
             return rc;
         if (a.start < PRAM_REGION_HEADER_SIZE)
             return PRAM_ERR_OVERLAP;
+        /* Every j < i passed span_of above; checked again, not assumed. */
         for (j = 0; j < i; j++) {
-            (void)span_of(m, j, &b);
-            if (a.start < b.start + b.len && b.start < a.start + a.len)
+            if (span_of(m, j, &b) == PRAM_OK && a.start < b.start + b.len &&
+                b.start < a.start + a.len)
                 return PRAM_ERR_OVERLAP;
         }
     }
@@ -121,13 +123,13 @@ static void format_region(const pram_region_map_t *m, uint32_t hash)
     span_t s;
     uintptr_t pos;
     for (i = 0; i < n; i++) {
-        (void)span_of(m, i, &s);
-        if (pram__locate(m->region, NULL, s.start, s.len, &pos) == PRAM_OK)
+        if (span_of(m, i, &s) == PRAM_OK &&
+            pram__locate(m->region, NULL, s.start, s.len, &pos) == PRAM_OK)
             pram__zero(m->region, pos, s.len);
     }
     hv.layout_hash = hash;
     hv.flags = 0u;
-    (void)pram__cell_set(&hc, PRAM_MAGIC_REGION, &hv);
+    (void)pram_cell_set(&hc, &hv, sizeof hv);
 }
 
 int pram_region_boot(const pram_region_map_t *m, int *cell_status, int *buf_status)
@@ -140,7 +142,7 @@ int pram_region_boot(const pram_region_map_t *m, int *cell_status, int *buf_stat
         return rc;
     hc = header_cell(m);
     hash = pram_region_layout_hash(m);
-    rc = pram__cell_get(&hc, PRAM_MAGIC_REGION, &hv);
+    rc = pram_cell_get(&hc, &hv, sizeof hv);
     if (rc != PRAM_OK)
         result = rc == PRAM_ERR_LAYOUT ? PRAM_REGION_RELAYOUT : PRAM_REGION_COLD;
     else if (hv.layout_hash != hash)
@@ -170,9 +172,9 @@ int pram_region_request_clear(const pram_region_map_t *m)
     if (rc)
         return rc;
     hc = header_cell(m);
-    rc = pram__cell_get(&hc, PRAM_MAGIC_REGION, &hv);
+    rc = pram_cell_get(&hc, &hv, sizeof hv);
     if (rc != PRAM_OK)
         return rc; /* not formatted yet: the next boot formats anyway */
     hv.flags |= PRAM_REGION_CLEAR_REQUESTED;
-    return pram__cell_set(&hc, PRAM_MAGIC_REGION, &hv);
+    return pram_cell_set(&hc, &hv, sizeof hv);
 }

@@ -614,10 +614,8 @@ static void region_case(uint8_t width, uint8_t stride, uint32_t units)
     pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
     pram_record_t rec;
     memset(reg_mem, 0xC3, sizeof reg_mem);
-    r.base = reg_mem;
-    r.size = logical;
-    r.width = width;
-    r.stride = stride;
+    r = test_region(reg_mem, logical, width, stride);
+    assert_int_equal(r.port->width, width);
     assert_true(off_b + size_b <= logical);
     /* Register files: every library access must be exactly `width` bytes. */
     memset(&rf, 0, sizeof rf);
@@ -692,8 +690,9 @@ static void buffers_in_regions(void **state)
 static void region_def_errors(void **state)
 {
     pram_region_t r = PRAM_REGION(reg_mem, 400, 4, 0);
-    pram_region_t bad_width = PRAM_REGION(reg_mem, 400, 3, 0);
+    pram_region_t bad_width = PRAM_REGION(reg_mem, 400, 4, 0);
     (void)state;
+    bad_width.width = 3u;
     tb_in(&tb, &r, 400u - PRAM_BUF_STORAGE_SIZE(64u) + 4u, PRAM_BUF_STORAGE_SIZE(64u), 1,
           sizeof reg_mem);
     memset(reg_mem, 0x11, sizeof reg_mem);
@@ -705,6 +704,26 @@ static void region_def_errors(void **state)
     tb_in(&tb, &bad_width, 0, PRAM_BUF_STORAGE_SIZE(64u), 1, sizeof reg_mem);
     assert_int_equal(pram_buf_open(&tb.h), PRAM_ERR_DESC);
     assert_unchanged(&tb);
+    /* A stride that is not a whole number of access units (32-bit accesses
+     * at base + 6), and a port that is not the one for the width. */
+    {
+        pram_region_t odd_stride = PRAM_REGION(reg_mem, 400, 4, 6);
+        pram_region_t wrong_port = PRAM_REGION(reg_mem, 400, 2, 0);
+        pram_region_t no_port = PRAM_REGION(reg_mem, 400, 0, 0);
+        uint64_t s0 = pram_test_stores;
+        wrong_port.width = 4u;
+        no_port.port = NULL;
+        no_port.width = 4u;
+        tb_in(&tb, &odd_stride, 0, PRAM_BUF_STORAGE_SIZE(64u), 1, sizeof reg_mem);
+        assert_int_equal(pram_buf_open(&tb.h), PRAM_ERR_DESC);
+        assert_int_equal(pram_buf_append(&tb.h, "a", 1), PRAM_ERR_NOT_OPEN);
+        tb_in(&tb, &wrong_port, 0, PRAM_BUF_STORAGE_SIZE(64u), 1, sizeof reg_mem);
+        assert_int_equal(pram_buf_open(&tb.h), PRAM_ERR_DESC);
+        tb_in(&tb, &no_port, 0, PRAM_BUF_STORAGE_SIZE(64u), 1, sizeof reg_mem);
+        assert_int_equal(pram_buf_open(&tb.h), PRAM_ERR_DESC);
+        assert_int_equal(pram_test_stores, s0);
+        assert_unchanged(&tb);
+    }
     /* Descriptor sizes: too small for control + one header, or not /4. */
     tb_at(&tb, st, 44, 1);
     assert_int_equal(pram_buf_open(&tb.h), PRAM_ERR_DESC);
@@ -793,6 +812,7 @@ static void user_cell_is_not_control(void **state)
     c.addr = st;
     c.region = NULL;
     c.offset = 0;
+    c.magic = PRAM_MAGIC_CELL;
     c.size = 8;
     c.schema = 1;
     c.value_offset = 12;

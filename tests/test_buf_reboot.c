@@ -493,20 +493,14 @@ static uint32_t append_setting(int which)
         assert_int_equal(tb_word(&tb, CTL + 20u), 0x01020303u);
         break;
     case 3: /* 32-bit registers every 8 bytes */
-        reg.base = reg_mem;
-        reg.size = 1024;
-        reg.width = 4;
-        reg.stride = 8;
+        reg = test_region(reg_mem, 1024, 4, 8);
         tb_in(&tb, &reg, 16, PRAM_BUF_STORAGE_SIZE(128u), 1, sizeof reg_mem);
         assert_int_equal(pram_buf_open(&tb.h), PRAM_BUF_COLD);
         model_append(&tb, &model, 7, 40);
         model_append(&tb, &model, 1, 41);
         break;
     default: /* byte registers, small */
-        reg.base = reg_mem;
-        reg.size = 2048;
-        reg.width = 1;
-        reg.stride = 0;
+        reg = test_region(reg_mem, 2048, 1, 0);
         tb_in(&tb, &reg, 0, PRAM_BUF_STORAGE_SIZE(64u), 1, sizeof reg_mem);
         assert_int_equal(pram_buf_open(&tb.h), PRAM_BUF_COLD);
         model_append(&tb, &model, 0, 50);
@@ -582,10 +576,7 @@ static void clear_cut_case(int which)
     memset(reg_mem, 0xC3, sizeof reg_mem);
     model_reset(&model);
     if (which == 3) {
-        reg.base = reg_mem;
-        reg.size = 1024;
-        reg.width = 2;
-        reg.stride = 4;
+        reg = test_region(reg_mem, 1024, 2, 4);
         tb_in(&tb, &reg, 32, PRAM_BUF_STORAGE_SIZE(160u), 1, sizeof reg_mem);
     } else {
         tb_at(&tb, st, sizeof st, 1);

@@ -1,17 +1,20 @@
 /* Typed cells: every operation in both commit modes, over many value types,
  * storage places (.noinit, fixed address, regions of every access width) and
- * the exact byte layout and store order of a commit.
+ * the exact byte layout and store order of a commit; what reads as another
+ * layout's header (PRAM_ERR_LAYOUT) and what as nothing (PRAM_ERR_INVALID).
  *
  * Expectations come from the cell spec (pram_cell.h, the commit order comment
- * in include/pram/pram_cell_body.h), checked with an oracle written for the
- * tests: a bitwise CRC-16/CCITT-FALSE and a slot validator/crafter that know nothing of the
- * library's code (tests/support/ref_crc.c, cell_model.c). */
+ * in src/pram_cell_core.h), checked with an oracle written for the tests: a
+ * bitwise CRC-16/CCITT-FALSE and a slot validator/crafter that know nothing
+ * of the library's code (tests/support/ref_crc.c, cell_model.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "pram/pram.h"
 #include "cell_model.h"
@@ -169,18 +172,38 @@ static void test_fresh_storage_invalid(void **state)
     }
 }
 
-/* Checks the byte layout of a committed slot against the oracle. */
+/* CRC-16 a committed slot of case k holding v with sequence seq must carry:
+ * over the layout word (LE), the padding bytes 12..vo as `slot` holds them
+ * (set and edits never write them), then v; register started at 0xFFFF ^
+ * seq. */
+static uint16_t expected_crc(const cell_case_t *k, const uint8_t *slot, uint16_t seq,
+                             const uint8_t *v)
+{
+    uint8_t head[8];
+    wr32(head, ref_layout(k->vo, k->size, k->schema));
+    memcpy(head + 4, slot + 12, k->vo - 12u);
+    return ref_crc16(ref_crc16((uint16_t)(0xFFFFu ^ seq), head, k->vo - 8u), v, k->size);
+}
+
+/* Checks the byte layout of a committed slot against the oracle: magic at 0,
+ * seal at 4, layout at 8 (size | 0x8000 for values at 16 | schema << 16),
+ * value at vo. */
 static void check_slot(const cell_case_t *k, unsigned slot, const uint8_t *v, uint16_t *seq)
 {
     const uint8_t *s = mem_of(k) + slot * k->ss;
-    uint32_t layout = ref_layout(k->size, k->schema);
-    uint32_t seal = rd32(s + 8);
+    uint32_t layout = ref_layout(k->vo, k->size, k->schema);
+    uint32_t seal = rd32(s + 4);
     CHECK_EQ(rd32(s), CELL_MAGIC);
-    CHECK_EQ(rd32(s + 4), layout);
-    CHECK_EQ(rd32(s + 4) & 0xFFFFu, k->size);
-    CHECK_EQ(rd32(s + 4) >> 16, k->schema);
-    CHECK_EQ(seal >> 16, ref_seal_crc(layout, (uint16_t)seal, v, k->size));
+    CHECK_EQ(rd32(s + 8), layout);
+    CHECK_EQ(rd32(s + 8) & 0x7FFFu, k->size);
+    CHECK_EQ((rd32(s + 8) >> 15) & 1u, k->vo == 16u);
+    CHECK_EQ(rd32(s + 8) >> 16, k->schema);
+    CHECK_EQ(seal >> 16, expected_crc(k, s, (uint16_t)seal, v));
+    CHECK_EQ(seal >> 16, ref_slot_crc(s, layout, (uint16_t)seal));
+    if (k->vo == 12u)
+        CHECK_EQ(seal >> 16, ref_seal_crc(layout, (uint16_t)seal, v, k->size));
     CHECK_MEM(s + k->vo, v, k->size);
+    CHECK_EQ(ref_state(s, k->vo, k->size, k->schema, k->ss, NULL), PRAM_OK);
     if (seq)
         *seq = (uint16_t)seal;
 }
@@ -222,6 +245,10 @@ static void test_set_get_layout(void **state)
         CHECK_EQ(pram_cell_is_valid(c), 1);
         check_get(c, k->size, va);
         check_slot(k, 0, va, &seq1);
+        /* Values at 16: the padding 12..15 is never written (it stays
+         * 0xA5, and the seal covers it as stored). */
+        for (j = 12; j < k->vo; j++)
+            CHECK_EQ(mem_of(k)[j], 0xA5);
         if (k->mode == PRAM_AB) {
             CHECK_EQ(seq1, 1);
             check_one_at_rest(k, 0);
@@ -242,6 +269,8 @@ static void test_set_get_layout(void **state)
         } else {
             check_slot(k, 1, vb, &seq2);
             CHECK_EQ(seq2, (uint16_t)(seq1 + 1u));
+            for (j = 12; j < k->vo; j++)
+                CHECK_EQ(mem_of(k)[k->ss + j], 0xA5);
             check_one_at_rest(k, 1);
             CHECK_MEM(mem_of(k) + 4, before + 4, k->ss - 4);
             /* Third set: back to the first slot; slot 1 retired. */
@@ -369,6 +398,23 @@ static void test_bad_descriptors(void **state)
     CHECK_EQ(pram_cell_status(&d), PRAM_ERR_DESC);
     d = good, d.slot_size = 24; /* value would not fit */
     CHECK_EQ(pram_cell_invalidate(&d), PRAM_ERR_DESC);
+    d = good, d.value_offset = 20, d.slot_size = 36; /* fits, but neither 12 nor 16 */
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_DESC);
+    CHECK_EQ(pram_cell_set(&d, va, 13), PRAM_ERR_DESC);
+    d = good, d.magic = 0u;
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_DESC);
+    CHECK_EQ(pram_cell_set(&d, va, 13), PRAM_ERR_DESC);
+    d = good, d.magic = 0xFFFFFFFFu;
+    CHECK_EQ(pram_cell_invalidate(&d), PRAM_ERR_DESC);
+    CHECK_MEM(&m, before, sizeof m);
+    /* Well-formed descriptors of another layout over the same bytes: the
+     * value moved to 16 (same size and schema) is another layout; another
+     * magic (a buffer control block's) sees nothing there. */
+    d = good, d.value_offset = 16, d.slot_size = 32;
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_LAYOUT);
+    check_get_fails(&d, 13, PRAM_ERR_LAYOUT);
+    d = good, d.magic = PRAM_MAGIC_BUF;
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_INVALID);
     CHECK_MEM(&m, before, sizeof m);
     d = good;
     check_get(&d, 13, va);
@@ -454,10 +500,11 @@ static void test_ab_seq_wraparound(void **state)
 }
 
 /* A/B: both slots valid (crafted) with equal or half-range-apart
- * (ambiguous) sequences, or a garbage slot next to a valid one.  Either
- * committed value may be read when ambiguous, never anything else, and the
- * oracle's pick when not; the next set goes over the slot *not* read, with
- * that slot's seq + 1, retires the one read, and wins; the sets after too. */
+ * sequences, or a garbage slot next to a valid one.  Equal seqs read slot 0;
+ * half a range apart (not ordered by serial arithmetic) either committed
+ * value may be read, never anything else; otherwise the oracle's pick.  The
+ * next set goes over the slot *not* read, with that slot's seq + 1, retires
+ * the one read, and wins; the sets after too. */
 static void test_ab_ambiguous_and_garbage_seq(void **state)
 {
     const cell_case_t *k;
@@ -491,7 +538,7 @@ static void test_ab_ambiguous_and_garbage_seq(void **state)
         CHECK(memcmp(obuf, va, 7) == 0 || memcmp(obuf, vb, 7) == 0);
         CHECK_EQ(obuf[7], 0x5A);
         got = memcmp(obuf, va, 7) == 0 ? 0u : 1u;
-        if (d != 0u && d != 0x8000u)
+        if (d != 0x8000u) /* equal seqs: slot 0, as the cell spec says */
             CHECK_EQ(got, (unsigned)ref_newest(k, NULL, NULL));
         CHECK_EQ(pram_cell_status(k->cell), PRAM_OK);
         CHECK_EQ(pram_cell_set(k->cell, vc, 7), PRAM_OK);
@@ -568,8 +615,8 @@ static void test_ab_mixed_layouts(void **state)
         memset(m, 0, 2 * k->ss);
         ref_craft(m, k->vo, 13, k->schema, 1, va);
         ref_craft(m + k->ss, k->vo, 13, k->schema, 2, vb);
-        m[8 + 2] ^= 0x01u;
-        m[k->ss + 8 + 3] ^= 0x80u;
+        m[4 + 2] ^= 0x01u;          /* CRC bits of the seal */
+        m[k->ss + 4 + 3] ^= 0x80u;
         CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_INVALID);
         check_get_fails(k->cell, 13, PRAM_ERR_INVALID);
     }
@@ -578,9 +625,10 @@ static void test_ab_mixed_layouts(void **state)
 /* ---- Store order of a set, by cutting power after each store ----------------- */
 
 /* Expected storage after the first n stores of a set that writes slot t
- * with value v: magic<-0, value words, layout, seal (checked separately:
- * seq `seq`, or any seq if seq < 0), magic<-CELL_MAGIC, and for A/B the retire
- * (the other slot's magic<-0).  Compares the storage. */
+ * with value v: magic<-0 (+0), value words (+vo), layout (+8), seal (+4;
+ * checked separately: seq `seq`, or any seq if seq < 0),
+ * magic<-CELL_MAGIC, and for A/B the retire (the other slot's magic<-0).
+ * Padding between 12 and vo is never written.  Compares the storage. */
 static void check_after_n(const cell_case_t *k, unsigned t, const uint8_t *v, long seq, size_t n)
 {
     size_t len = k->ss * nslots(k), w = value_words(k->size), step, b;
@@ -602,9 +650,9 @@ static void check_after_n(const cell_case_t *k, unsigned t, const uint8_t *v, lo
                     care[t * k->ss + k->vo + pos] = 0; /* padding: unspecified */
             }
         } else if (step == 2 + w) {
-            wr32(slot_exp + 4, ref_layout(k->size, k->schema));
+            wr32(slot_exp + 8, ref_layout(k->vo, k->size, k->schema));
         } else if (step == 3 + w) {
-            memset(care + t * k->ss + 8, 0, 4);
+            memset(care + t * k->ss + 4, 0, 4);
             seal_written = 1;
         } else if (step == 4 + w) {
             wr32(slot_exp, CELL_MAGIC);
@@ -617,12 +665,13 @@ static void check_after_n(const cell_case_t *k, unsigned t, const uint8_t *v, lo
             fail_msg("[%s] after %d stores: byte %d is 0x%02x, expected 0x%02x", g_ctx, (int)n,
                      (int)b, m[b], expect_img[b]);
     if (seal_written) {
-        uint32_t seal = rd32(m + t * k->ss + 8);
+        uint32_t seal = rd32(m + t * k->ss + 4);
         if (seq >= 0)
             CHECK_EQ(seal & 0xFFFFu, (unsigned long)seq);
-        CHECK_EQ(seal >> 16, ref_seal_crc(ref_layout(k->size, k->schema), (uint16_t)seal, v, k->size));
+        /* Over the new value and the padding as it was before the set. */
+        CHECK_EQ(seal >> 16, expected_crc(k, before + t * k->ss, (uint16_t)seal, v));
     } else {
-        CHECK_EQ(rd32(m + t * k->ss + 8), rd32(before + t * k->ss + 8));
+        CHECK_EQ(rd32(m + t * k->ss + 4), rd32(before + t * k->ss + 4));
     }
 }
 
@@ -752,8 +801,12 @@ static void test_ab_invalidate_order(void **state)
 /* ---- A/B at rest: exactly one valid slot --------------------------------------- */
 
 /* Every prior state an A/B cell may be found in; after each completed set
- * exactly one slot has the magic: the new value, in the slot not holding
- * the previous one (slot 0 if none), with seq previous+1 (1 if none). */
+ * exactly one slot has the magic, holding the new value.  Where it goes
+ * (src/pram_cell_core.h, prepare): with both magic words set, the slot not
+ * holding the current value with its seq + 1 (slot 0 with seq 1 if neither
+ * is valid); with exactly one, the other slot with the magic one's stored
+ * seq + 1, whether or not that one checks (the retire clears it); with
+ * none, slot 0 with seq 1. */
 #define AT_REST_STATES 13
 
 static void prepare_state(const cell_case_t *k, int st, uint64_t *rs)
@@ -823,20 +876,33 @@ static void test_ab_one_valid_at_rest(void **state)
         for (st = 0; st < AT_REST_STATES; st++) {
             prepare_state(k, st, &rs);
             for (r = 0; r < 4; r++) {
-                uint16_t cur_seq = 0, sq;
+                uint16_t cur_seq = 0, sq, want_seq;
                 int cur = ref_newest(k, &cur_seq, NULL);
-                unsigned t = cur >= 0 ? (unsigned)cur ^ 1u : 0u;
+                int m0 = rd32(mem_of(k)) == CELL_MAGIC, m1 = rd32(mem_of(k) + k->ss) == CELL_MAGIC;
+                unsigned t;
                 uint64_t s0;
+                g_iter = st * 10 + r;
+                if (m0 != m1) {
+                    /* One magic word: the other slot, stored seq + 1. */
+                    t = m0 ? 1u : 0u;
+                    want_seq = (uint16_t)(rd32(mem_of(k) + (t ^ 1u) * k->ss + 4) + 1u);
+                    if (cur >= 0)
+                        CHECK_EQ(t, (unsigned)cur ^ 1u);
+                } else {
+                    t = m0 && cur >= 0 ? (unsigned)cur ^ 1u : 0u;
+                    want_seq = m0 && cur >= 0 ? (uint16_t)(cur_seq + 1u) : 1u;
+                }
                 mkval(vc, k->size, (uint64_t)(st * 10 + r), (uint8_t)(0xC0u + (unsigned)r));
                 s0 = pram_test_stores;
                 CHECK_EQ(pram_cell_set(k->cell, vc, k->size), PRAM_OK);
                 CHECK_EQ(pram_test_stores - s0, set_stores(k));
                 check_slot(k, t, vc, &sq);
-                CHECK_EQ(sq, cur >= 0 ? (uint16_t)(cur_seq + 1u) : 1u);
+                CHECK_EQ(sq, want_seq);
                 check_one_at_rest(k, t);
                 check_get(k->cell, k->size, vc);
             }
         }
+        g_iter = -1;
     }
 }
 
@@ -909,7 +975,7 @@ static void test_ab_cut_between_commit_and_retire(void **state)
                 CHECK_EQ(x.rc, PRAM_OK);
                 check_get(k->cell, k->size, vc);
                 check_slot(k, t ^ 1u, vc, NULL);
-                CHECK_EQ(rd32(mem_of(k) + (t ^ 1u) * k->ss + 8) & 0xFFFFu, (uint16_t)(sq + 1u));
+                CHECK_EQ(rd32(mem_of(k) + (t ^ 1u) * k->ss + 4) & 0xFFFFu, (uint16_t)(sq + 1u));
                 check_one_at_rest(k, t ^ 1u);
             }
             /* Cut at the retire store: the new value, one magic, whatever
@@ -928,8 +994,9 @@ static void test_ab_cut_between_commit_and_retire(void **state)
 }
 
 /* Two (or three) commits, then the newest slot damaged: detected, read as
- * invalid (layout-changed if only the layout word changed); the previous
- * value, whose bytes are still in the retired slot, never comes back. */
+ * invalid (as the oracle says: a damaged layout word is not another layout's
+ * header, its CRC does not check); the previous value, whose bytes are
+ * still in the retired slot, never comes back. */
 static void test_ab_corrupt_newest_no_fallback(void **state)
 {
     static const uint8_t flips[] = {0x01, 0x80, 0xFF};
@@ -961,13 +1028,20 @@ static void test_ab_corrupt_newest_no_fallback(void **state)
              * cleared magic. */
             CHECK_MEM(mem_of(k) + (newest ^ 1u) * k->ss + k->vo, prev_v, k->size);
             memcpy(before, mem_of(k), len);
-            for (p = 0; p < span; p = p < 12 || p + stride >= span ? p + 1 : p + stride) {
-                if (p >= 12 && p < k->vo)
-                    continue; /* alignment gap of 8-aligned values: not covered */
+            for (p = 0; p < span; p = p < k->vo || p + stride >= span ? p + 1 : p + stride) {
+                /* Padding 12..vo of 8-aligned values is covered too. */
                 for (f = 0; f < sizeof flips; f++) {
-                    int want = p >= 4 && p < 8 ? PRAM_ERR_LAYOUT : PRAM_ERR_INVALID;
+                    int want;
                     memcpy(mem_of(k), before, len);
                     mem_of(k)[newest * k->ss + p] ^= flips[f];
+                    /* Whatever the byte, the damaged slot is no longer ours;
+                     * a flip in its layout word leaves no verifiable header
+                     * of another layout either (1-bit flips: never, as the
+                     * CRC covers the layout word). */
+                    want = ref_cell_state(k, NULL);
+                    CHECK(want != PRAM_OK);
+                    if (flips[f] != 0xFF || p < 8 || p >= 12)
+                        CHECK_EQ(want, PRAM_ERR_INVALID);
                     CHECK_EQ(pram_cell_status(k->cell), want);
                     CHECK_EQ(pram_cell_is_valid(k->cell), 0);
                     check_get_fails(k->cell, k->size, want); /* out untouched */
@@ -977,6 +1051,285 @@ static void test_ab_corrupt_newest_no_fallback(void **state)
             memcpy(mem_of(k), before, len);
             check_get(k->cell, k->size, newest_v);
         }
+    }
+}
+
+/* ---- Another layout's header vs nothing valid ---------------------------------- */
+
+/* The cell must read `want` (an error) everywhere a reader looks: the generic
+ * API, the typed path (pram__cell_status, what name_status() calls), get
+ * (out untouched), is_valid, and edit begin KEEP (refused with the same
+ * code); none of it stores or changes a byte. */
+static void expect_error_state(const pram_cell_t *c, size_t size, size_t len, int want)
+{
+    pram_edit_t e;
+    uint64_t s0 = pram_test_stores;
+    memcpy(expect_img, cell_mem(c), len);
+    CHECK_EQ(pram_cell_status(c), want);
+    CHECK_EQ(pram__cell_status(c), want);
+    CHECK_EQ(pram_cell_is_valid(c), 0);
+    check_get_fails(c, size, want);
+    memset(&e, 0x5A, sizeof e);
+    CHECK_EQ(pram_cell_edit_begin(c, &e, PRAM_EDIT_KEEP), want);
+    CHECK(e.value == NULL);
+    CHECK_EQ(e.result, want);
+    CHECK_EQ(pram_cell_edit_commit(&e), PRAM_ERR_SCOPE);
+    CHECK_EQ(pram_test_stores, s0);
+    CHECK_MEM(cell_mem(c), expect_img, len);
+}
+
+static uint8_t fvalue[0x8000 + 64];
+
+/* (a) a committed slot of another size, schema or value offset that fits
+ * this cell's storage from its slot on: PRAM_ERR_LAYOUT; (c) every 1-bit
+ * flip of the layout word of a valid slot of our layout: PRAM_ERR_INVALID,
+ * never LAYOUT or OK; (d) zeroed storage with only magic words: INVALID;
+ * (e) 0xFF-filled storage with magic words: INVALID.  Single-slot and A/B
+ * (the crafted slot alone in slot 0 or in slot 1, the other zeroed or
+ * garbage without a magic), every cell type.  The oracle agrees each time. */
+static void test_layout_vs_invalid(void **state)
+{
+    size_t i;
+    uint64_t rs = 4711;
+    (void)state;
+    test_fill_random(fvalue, sizeof fvalue, &rs);
+    for (i = 0; i < NCASES; i++) {
+        const cell_case_t *k = &cases[i];
+        uint8_t *m = mem_of(k);
+        size_t len = storage_len(k), at, other_fill;
+        long layouts = 0;
+        g_ctx = k->name;
+        mkval(va, k->size, i + 900, 0x5E);
+        for (at = 0; at < nslots(k); at++) {
+            size_t room = len - at * k->ss, f, bit;
+            for (other_fill = 0; other_fill < 2; other_fill++) {
+                /* Foreign layouts: {value offset, size, schema}. */
+                size_t fl[8][3];
+                size_t nf = 0;
+                uint16_t fschema = (uint16_t)(k->schema ^ 0x0100u);
+                fl[nf][0] = k->vo, fl[nf][1] = k->size, fl[nf][2] = fschema, nf++;
+                fl[nf][0] = k->vo, fl[nf][1] = k->size + 1u, fl[nf][2] = k->schema, nf++;
+                fl[nf][0] = k->vo, fl[nf][1] = k->size > 1u ? k->size - 1u : 2u, fl[nf][2] = k->schema, nf++;
+                fl[nf][0] = 28u - k->vo, fl[nf][1] = k->size, fl[nf][2] = k->schema, nf++;
+                fl[nf][0] = 12u, fl[nf][1] = 1u, fl[nf][2] = fschema, nf++;
+                fl[nf][0] = 12u, fl[nf][1] = room - 12u, fl[nf][2] = k->schema, nf++; /* exactly fills */
+                fl[nf][0] = 16u, fl[nf][1] = room - 16u, fl[nf][2] = fschema, nf++;
+                fl[nf][0] = 16u, fl[nf][1] = 1u, fl[nf][2] = k->schema, nf++;
+                for (f = 0; f < nf; f++) {
+                    size_t fvo = fl[f][0], fsize = fl[f][1];
+                    uint16_t fsch = (uint16_t)fl[f][2];
+                    if (fsize == 0u || fvo + fsize > room || fsize > 0x7FFFu ||
+                        ref_layout(fvo, fsize, fsch) == ref_layout(k->vo, k->size, k->schema))
+                        continue;
+                    g_iter = (long)(at * 100 + other_fill * 10 + f);
+                    memset(m, other_fill ? 0xA5 : 0, len);
+                    ref_craft(m + at * k->ss, fvo, fsize, fsch, (uint16_t)(0x1111u * (f + 1u)),
+                              fvalue);
+                    CHECK_EQ(ref_cell_state(k, NULL), PRAM_ERR_LAYOUT);
+                    expect_error_state(k->cell, k->size, len, PRAM_ERR_LAYOUT);
+                    layouts++;
+                }
+                /* (c) our own layout, one bit of its layout word flipped. */
+                g_iter = (long)(at * 100 + other_fill * 10);
+                memset(m, other_fill ? 0xA5 : 0, len);
+                ref_craft(m + at * k->ss, k->vo, k->size, k->schema, 0x0505u, va);
+                check_get(k->cell, k->size, va);
+                CHECK_EQ(ref_cell_state(k, NULL), PRAM_OK);
+                memcpy(before, m, len);
+                for (bit = 0; bit < 32; bit++) {
+                    g_iter = (long)(at * 100 + other_fill * 10 + 1000 + bit);
+                    memcpy(m, before, len);
+                    m[at * k->ss + 8u + bit / 8u] ^= (uint8_t)(1u << (bit % 8u));
+                    CHECK_EQ(ref_cell_state(k, NULL), PRAM_ERR_INVALID);
+                    expect_error_state(k->cell, k->size, len, PRAM_ERR_INVALID);
+                }
+                memcpy(m, before, len);
+                check_get(k->cell, k->size, va);
+            }
+        }
+        /* Both A/B slots foreign (a fitting one in each): LAYOUT. */
+        if (k->mode == PRAM_AB) {
+            g_iter = -1;
+            memset(m, 0, len);
+            ref_craft(m, 12u, 4u, k->schema, 3u, fvalue);
+            ref_craft(m + k->ss, 12u, 1u, (uint16_t)(k->schema + 1u), 4u, fvalue);
+            CHECK_EQ(ref_cell_state(k, NULL), PRAM_ERR_LAYOUT);
+            expect_error_state(k->cell, k->size, len, PRAM_ERR_LAYOUT);
+        }
+        g_iter = -1;
+        CHECK(layouts >= (long)(4u * nslots(k)));
+        /* (d) zeroed storage, (e) 0xFF-filled storage: only magic words. */
+        for (other_fill = 0; other_fill < 2; other_fill++) {
+            uint8_t fill = other_fill ? 0xFFu : 0x00u;
+            size_t mask;
+            for (mask = 1; mask < (k->mode == PRAM_AB ? 4u : 2u); mask++) {
+                g_iter = (long)(other_fill * 10 + mask);
+                memset(m, fill, len);
+                if (mask & 1u)
+                    wr32(m, CELL_MAGIC);
+                if (mask & 2u)
+                    wr32(m + k->ss, CELL_MAGIC);
+                CHECK_EQ(ref_cell_state(k, NULL), PRAM_ERR_INVALID);
+                expect_error_state(k->cell, k->size, len, PRAM_ERR_INVALID);
+            }
+        }
+        g_iter = -1;
+        /* set takes over from any of these. */
+        CHECK_EQ(pram_cell_set(k->cell, va, k->size), PRAM_OK);
+        check_get(k->cell, k->size, va);
+    }
+}
+
+/* ---- A foreign header whose value would lie past this cell's storage ----------- */
+
+/* (b) Storage that ends exactly at a page the process may not touch: a
+ * foreign header whose value would end past the storage (from its slot:
+ * slot 0 of an A/B cell may span both slots, slot 1 only itself) is
+ * PRAM_ERR_INVALID, and is refused before a byte past the storage is read
+ * (any read there faults).  One that ends exactly at the storage's end is
+ * PRAM_ERR_LAYOUT; a stored size of 0 is INVALID.  The CRC of each crafted
+ * header is computed over a full image (as if the storage went on), so only
+ * the bound decides. */
+static uint8_t bound_img[2 * 4096 + 0x8000 + 64];
+
+static void test_foreign_slot_bounds(void **state)
+{
+    static const struct {
+        size_t size, vo, ss;
+    } geo[] = {{13, 12, 28}, {sizeof(al8_t), 16, 40}, {1, 12, 16}, {255, 12, 268}};
+    long page = sysconf(_SC_PAGESIZE);
+    uint8_t *map;
+    size_t g;
+    unsigned mode;
+    (void)state;
+    g_ctx = "foreign bounds";
+    CHECK(page >= 4096);
+    map = (uint8_t *)mmap(NULL, 2u * (size_t)page, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(map != (uint8_t *)MAP_FAILED);
+    CHECK_EQ(mprotect(map + page, (size_t)page, PROT_NONE), 0);
+    for (g = 0; g < sizeof geo / sizeof geo[0]; g++)
+        for (mode = PRAM_SINGLE; mode <= PRAM_AB; mode++) {
+            size_t nsl = mode == PRAM_AB ? 2u : 1u, len = geo[g].ss * nsl, at;
+            uint8_t *m = map + page - len;
+            cell_case_t k;
+            pram_cell_t c;
+            memset(&c, 0, sizeof c);
+            c.addr = m;
+            c.magic = PRAM_MAGIC_CELL;
+            c.size = (uint16_t)geo[g].size;
+            c.schema = 0x0707u;
+            c.value_offset = (uint16_t)geo[g].vo;
+            c.slot_size = (uint16_t)geo[g].ss;
+            c.mode = (uint8_t)mode;
+            memset(&k, 0, sizeof k);
+            k.name = "bounds", k.cell = &c, k.size = c.size, k.vo = c.value_offset;
+            k.ss = c.slot_size, k.schema = c.schema, k.mode = mode;
+            CHECK_EQ((uintptr_t)m % 4u, 0);
+            for (at = 0; at < nsl; at++) {
+                size_t room = len - at * geo[g].ss, fvo, d;
+                for (fvo = 12; fvo <= 16; fvo += 4) {
+                    static const size_t over[] = {0, 1, 3, 4, 5, 64, 0x8000};
+                    for (d = 0; d < sizeof over / sizeof over[0]; d++) {
+                        size_t fsize = over[d] == 0x8000 ? 0x7FFFu : room - fvo + over[d];
+                        /* Fits exactly: LAYOUT (unless that is a size of 0). */
+                        int want = over[d] == 0 && fsize > 0u ? PRAM_ERR_LAYOUT : PRAM_ERR_INVALID;
+                        g_iter = (long)(g * 100000 + mode * 10000 + at * 1000 + fvo * 10 + d);
+                        memset(bound_img, 0, len + fvo + 0x8000u);
+                        ref_craft(bound_img + at * geo[g].ss, fvo, fsize, 0x0808u, 9u, fvalue);
+                        memcpy(m, bound_img, len);
+                        CHECK_EQ(ref_cell_state(&k, NULL), want);
+                        expect_error_state(&c, c.size, len, want);
+                    }
+                    /* A stored size of 0 (a CRC over the layout word alone). */
+                    memset(bound_img, 0, len + fvo);
+                    ref_craft(bound_img + at * geo[g].ss, fvo, 0u, 0x0808u, 9u, fvalue);
+                    memcpy(m, bound_img, len);
+                    CHECK_EQ(ref_cell_state(&k, NULL), PRAM_ERR_INVALID);
+                    expect_error_state(&c, c.size, len, PRAM_ERR_INVALID);
+                }
+                /* Our own layout there reads OK (the control). */
+                memset(m, 0, len);
+                mkval(va, c.size, g, 0x42);
+                ref_craft(m + at * geo[g].ss, c.value_offset, c.size, c.schema, 1u, va);
+                check_get(&c, c.size, va);
+            }
+            CHECK_EQ(pram_cell_set(&c, vb, c.size), PRAM_OK);
+            check_get(&c, c.size, vb);
+        }
+    g_iter = -1;
+    CHECK_EQ(munmap(map, 2u * (size_t)page), 0);
+}
+
+/* ---- Single-slot writes read nothing -------------------------------------------- */
+
+/* A single-slot set or invalidate issues no load of its own: every 32-bit
+ * load of the cell's storage is the one the store hook makes of the word it
+ * is about to overwrite (tests/support/pram_test_config.h), so loads ==
+ * stores.  (The seal's CRC reads ordinary memory directly, not through the
+ * load primitive.)  Readers and A/B writes do load. */
+static union {
+    uint32_t w[32];
+    uint8_t b[128];
+} nl_mem;
+PRAM_CELL_DECLARE(nl_s, odd13_t);
+PRAM_CELL_DEFINE_AT(nl_s, 2, PRAM_SINGLE, &nl_mem.b[0]);
+PRAM_CELL_DECLARE(nl_ab, odd13_t);
+PRAM_CELL_DEFINE_AT(nl_ab, 2, PRAM_AB, &nl_mem.b[32]);
+
+static void test_single_slot_writes_load_nothing(void **state)
+{
+    static regfile_t rf;
+    odd13_t a;
+    uint32_t loads, stores;
+    int k;
+    (void)state;
+    g_ctx = "no loads";
+    memset(&nl_mem, 0x3C, sizeof nl_mem);
+    memset(&rf, 0, sizeof rf);
+    rf.base = nl_mem.b;
+    rf.units = 32u;
+    rf.width = 4u;
+    rf.stride = 4u;
+    regfile_attach(&rf);
+    for (k = 0; k < 3; k++) {
+        mkval((uint8_t *)&a, sizeof a, (uint64_t)k, (uint8_t)(0x70 + k));
+        loads = rf.loads, stores = rf.stores;
+        CHECK_EQ(nl_s_set(&a), PRAM_OK);
+        CHECK_EQ(rf.stores - stores, 4u + 4u);
+        CHECK_EQ(rf.loads - loads, rf.stores - stores);
+        loads = rf.loads, stores = rf.stores;
+        CHECK_EQ(pram_cell_set(&nl_s, &a, sizeof a), PRAM_OK);
+        CHECK_EQ(rf.loads - loads, rf.stores - stores);
+        loads = rf.loads;
+        CHECK_EQ(nl_s_status(), PRAM_OK);
+        CHECK(rf.loads > loads);
+        CHECK(ref_valid(nl_mem.b, 12, sizeof a, 2, NULL));
+        CHECK_MEM(nl_mem.b + 12, &a, sizeof a);
+        loads = rf.loads, stores = rf.stores;
+        CHECK_EQ(nl_s_invalidate(), PRAM_OK);
+        CHECK_EQ(rf.stores - stores, 1u);
+        CHECK_EQ(rf.loads - loads, 1u);
+        CHECK_EQ(nl_s_status(), PRAM_ERR_INVALID);
+        /* A/B: the set looks at the slots first. */
+        loads = rf.loads, stores = rf.stores;
+        CHECK_EQ(nl_ab_set(&a), PRAM_OK);
+        CHECK_EQ(rf.stores - stores, 4u + 5u);
+        CHECK(rf.loads - loads > rf.stores - stores);
+    }
+    regfile_attach(NULL);
+    {
+        odd13_t o;
+        CHECK_EQ(nl_ab_get(&o), PRAM_OK);
+        CHECK_MEM(&o, &a, sizeof a);
+    }
+    /* Nothing outside the two cells was written. */
+    {
+        size_t j;
+        for (j = 28; j < 32; j++)
+            CHECK_EQ(nl_mem.b[j], 0x3C);
+        for (j = 32 + 56; j < sizeof nl_mem; j++)
+            CHECK_EQ(nl_mem.b[j], 0x3C);
     }
 }
 
@@ -1330,6 +1683,9 @@ int main(void)
         cmocka_unit_test(test_ab_one_valid_at_rest),
         cmocka_unit_test(test_ab_cut_between_commit_and_retire),
         cmocka_unit_test(test_ab_corrupt_newest_no_fallback),
+        cmocka_unit_test(test_layout_vs_invalid),
+        cmocka_unit_test(test_foreign_slot_bounds),
+        cmocka_unit_test(test_single_slot_writes_load_nothing),
         cmocka_unit_test(test_fixed_address),
         cmocka_unit_test(test_aligned_value),
         cmocka_unit_test(test_regions),

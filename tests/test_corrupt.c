@@ -583,18 +583,18 @@ static void garbage_targeted(void **state)
         fill_words(wa, na, &s);
         wa[0] = wa[aslot] = PRAM_MAGIC_CELL;
         m_a += pram_cell_status(&ga) == PRAM_OK;
-        /* Magic and layout planted: the CRC-16 alone must reject. */
+        /* Magic and layout (word 2) planted: the CRC-16 alone must reject. */
         fill_words(ws, ns, &s);
-        ws[0] = PRAM_MAGIC_CELL, ws[1] = lay_s;
+        ws[0] = PRAM_MAGIC_CELL, ws[2] = lay_s;
         ml_s += pram_cell_status(&gs) == PRAM_OK;
         fill_words(wa, na, &s);
         wa[0] = wa[aslot] = PRAM_MAGIC_CELL;
-        wa[1] = wa[aslot + 1u] = lay_a;
+        wa[2] = wa[aslot + 2u] = lay_a;
         ml_a += pram_cell_status(&ga) == PRAM_OK;
         /* Buffer control: magic, layout and data size planted in both slots. */
         fill_words(wb, GB_WORDS, &s);
         wb[0] = wb[CTL_SLOT_WORDS] = PRAM_MAGIC_BUF;
-        wb[1] = wb[CTL_SLOT_WORDS + 1u] = lay_ctl;
+        wb[2] = wb[CTL_SLOT_WORDS + 2u] = lay_ctl;
         wb[4] = wb[CTL_SLOT_WORDS + 4u] = GB_CAP;
         ctl += pram_buf_open(&gbuf) == PRAM_BUF_INTACT;
     }

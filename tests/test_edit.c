@@ -470,7 +470,7 @@ SCOPE_TESTS(er0_ab)
 
 static void explicit_api(const pram_cell_t *c, const void *a, const void *b)
 {
-    pram_edit_t ed, idle = PRAM_EDIT_INIT(PRAM_EDIT_KEEP);
+    pram_edit_t ed, idle = PRAM_EDIT_INIT;
     uint8_t *target;
     uint64_t s0;
     uint16_t seq_before = 0, seq_after = 0;
@@ -773,6 +773,9 @@ static void edit_at_rest(const pram_cell_t *c)
             s0 = pram_test_stores;
             rc = pram_cell_edit_begin(c, &ed, flags);
             if (flags == PRAM_EDIT_KEEP && cur < 0) {
+                /* The crafted foreign slots fit: LAYOUT, as the oracle says. */
+                cell_case_t k = case_of(c);
+                CHECK_EQ(ref_cell_state(&k, NULL), foreign_magic ? PRAM_ERR_LAYOUT : PRAM_ERR_INVALID);
                 CHECK_EQ(rc, foreign_magic ? PRAM_ERR_LAYOUT : PRAM_ERR_INVALID);
                 CHECK_EQ(pram_test_stores, s0);
                 continue;
@@ -808,6 +811,240 @@ static void test_edit_one_valid_at_rest(void **state)
     edit_at_rest(&er0_ab);
     g_ctx = "at rest ed8_ab";
     edit_at_rest(&ed8_ab);
+}
+
+/* ---- Misused edits: refused, nothing written ----------------------------------- */
+
+/* Every byte of persistent memory this file uses, and the store counter. */
+static uint8_t *const all_mem[] = {m_s.b, m_ab.b, m7_s.b, m7_ab.b, m8.b, rg0_mem.b, rg4_mem.b,
+                                   rg1_mem.b};
+static uint8_t all_snap[sizeof all_mem / sizeof all_mem[0]][128];
+static uint64_t all_snap_stores;
+
+static void snap_all(void)
+{
+    size_t i;
+    for (i = 0; i < sizeof all_mem / sizeof all_mem[0]; i++)
+        memcpy(all_snap[i], all_mem[i], 128);
+    all_snap_stores = pram_test_stores;
+}
+
+static void check_all_unchanged(const char *call, int line)
+{
+    size_t i;
+    if (pram_test_stores != all_snap_stores)
+        fail_msg("[%s] line %d: %s stored %d word(s)", g_ctx, line, call,
+                 (int)(pram_test_stores - all_snap_stores));
+    for (i = 0; i < sizeof all_mem / sizeof all_mem[0]; i++)
+        if (memcmp(all_snap[i], all_mem[i], 128) != 0)
+            fail_msg("[%s] line %d: %s changed persistent memory (area %d)", g_ctx, line, call,
+                     (int)i);
+}
+
+/* The call returns PRAM_ERR_SCOPE and leaves all memory byte-identical. */
+#define REFUSED(call)                                   \
+    do {                                                \
+        int rc_;                                        \
+        snap_all();                                     \
+        rc_ = (call);                                   \
+        if (rc_ != PRAM_ERR_SCOPE)                      \
+            fail_msg("[%s] line %d: %s returned %s", g_ctx, __LINE__, #call, pram_strerror(rc_)); \
+        check_all_unchanged(#call, __LINE__);           \
+    } while (0)
+
+/* The open edit e (begun on cell c) with each field a caller could damage
+ * damaged in turn, committed through every entry point: all refused. */
+static void damaged_copies_refused(const pram_cell_t *c, const pram_edit_t *e,
+                                   const pram_cell_t *same_mode_other)
+{
+    static const uint8_t states[] = {0x00u, 0xFFu, PRAM__EDIT_DONE, PRAM__EDIT_ABORTED,
+                                     PRAM__EDIT_OPEN ^ 1u, PRAM__EDIT_IDLE};
+    static const uint8_t slots_ab[] = {2u, 3u, 0x80u, 0xFFu};
+    pram_edit_t d;
+    size_t i;
+    uint8_t *other_slot_value = (uint8_t *)cell_mem(c) + (e->slot ^ 1u) * c->slot_size + c->value_offset;
+    /* Opened on another cell of the same mode: its commit refuses it.  With
+     * the cell field rewritten to name it, the slot/value check does, when
+     * the other cell's storage is elsewhere (a descriptor of the very same
+     * storage and geometry, e.g. another schema's, would find the edit's
+     * slot and pointer to be its own: nothing tells them apart). */
+    d = *e;
+    REFUSED(pram__edit_commit_on(same_mode_other, &d));
+    if (cell_mem(same_mode_other) != cell_mem(c)) {
+        d.cell = same_mode_other;
+        REFUSED(pram_cell_edit_commit(&d));
+        REFUSED(pram__edit_commit_on(same_mode_other, &d));
+    }
+    /* Slot index out of range for the cell (or the other slot). */
+    for (i = 0; i < sizeof slots_ab; i++) {
+        d = *e;
+        d.slot = slots_ab[i];
+        REFUSED(pram_cell_edit_commit(&d));
+        REFUSED(pram__edit_commit_on(c, &d));
+    }
+    /* ... with the value pointer where that slot's value would be (past
+     * the cell's storage, inside this file's memory): only the range check
+     * stands in the way. */
+    for (i = c->mode == PRAM_AB ? 2u : 1u; i < 4u; i++) {
+        d = *e;
+        d.slot = (uint8_t)i;
+        d.value = cell_mem(c) + i * c->slot_size + c->value_offset;
+        REFUSED(pram_cell_edit_commit(&d));
+        REFUSED(pram__edit_commit_on(c, &d));
+    }
+    d = *e;
+    d.slot = 1u;
+    if (c->mode == PRAM_SINGLE) {
+        REFUSED(pram_cell_edit_commit(&d));
+    } else {
+        d.slot = (uint8_t)(e->slot ^ 1u);
+        REFUSED(pram_cell_edit_commit(&d)); /* value pointer is not that slot's */
+    }
+    /* Value pointer not the one begin handed out. */
+    d = *e;
+    d.value = NULL;
+    REFUSED(pram_cell_edit_commit(&d));
+    d.value = (uint8_t *)e->value + 4;
+    REFUSED(pram_cell_edit_commit(&d));
+    d.value = (uint8_t *)e->value - 4;
+    REFUSED(pram_cell_edit_commit(&d));
+    d.value = (uint8_t *)e->value + 1;
+    REFUSED(pram_cell_edit_commit(&d));
+    d.value = cell_mem(same_mode_other) + same_mode_other->value_offset;
+    if (d.value != e->value)
+        REFUSED(pram_cell_edit_commit(&d));
+    if (c->mode == PRAM_AB) {
+        d.value = other_slot_value;
+        REFUSED(pram_cell_edit_commit(&d));
+        d.slot = (uint8_t)(e->slot ^ 1u); /* and both: the other slot's own value */
+        d.value = (uint8_t *)e->value;
+        REFUSED(pram_cell_edit_commit(&d));
+    }
+    /* State not open: garbage, done, aborted, idle. */
+    for (i = 0; i < sizeof states; i++) {
+        d = *e;
+        d.state = states[i];
+        REFUSED(pram_cell_edit_commit(&d));
+        REFUSED(pram__edit_commit_on(c, &d));
+        REFUSED(pram_cell_edit_abort(&d));
+    }
+    /* Aborted (a copy): then commit is refused too. */
+    d = *e;
+    CHECK_EQ(pram_cell_edit_abort(&d), PRAM_OK);
+    CHECK_EQ(d.result, PRAM_EDIT_ABORTED);
+    REFUSED(pram_cell_edit_commit(&d));
+    REFUSED(pram__edit_commit_on(c, &d));
+    REFUSED(pram_cell_edit_abort(&d));
+}
+
+static void test_edit_misuse(void **state)
+{
+    ed_ab_edit_t ta;
+    ed_s_edit_t ts, tcopy;
+    ed7_ab_edit_t t7;
+    ed2_ab_edit_t t2;
+    pram_edit_t e;
+    rec_t want;
+    (void)state;
+    g_ctx = "misuse";
+    reset(&ed_ab, 0);
+    reset(&ed_s, 0);
+    reset(&ed7_ab, 0);
+    reset(&ed7_s, 0);
+    reset(&er0_ab, 0);
+    CHECK_EQ(ed_ab_set(&v0), PRAM_OK);
+    CHECK_EQ(ed_s_set(&v0), PRAM_OK);
+    CHECK_EQ(er0_ab_set(&v1), PRAM_OK);
+    {
+        odd7_t a = {{1, 2, 3, 4, 5, 6, 7}};
+        CHECK_EQ(ed7_ab_set(&a), PRAM_OK);
+        CHECK_EQ(ed7_s_set(&a), PRAM_OK);
+    }
+
+    /* An A/B cell's open edit, committed through the typed commit of a
+     * single-slot cell (the same fields in that cell's typed edit), or of
+     * the single-slot cell with its cell field rewritten: refused. */
+    CHECK_EQ(ed_ab_edit_begin(&ta, PRAM_EDIT_KEEP), PRAM_OK);
+    CHECK_EQ(ta.edit.slot, 1);
+    ta.value->a = 0x600DF00Du;
+    want = v0;
+    want.a = 0x600DF00Du;
+    tcopy.value = ta.value;
+    tcopy.edit = ta.edit;
+    REFUSED(ed_s_edit_commit(&tcopy));
+    REFUSED(pram__edit_commit_on(&ed_s, &ta.edit));
+    tcopy.value = ta.value;
+    tcopy.edit.cell = &ed_s; /* slot 1: out of range for a single-slot cell */
+    REFUSED(ed_s_edit_commit(&tcopy));
+    REFUSED(pram_cell_edit_commit(&tcopy.edit));
+    tcopy.edit.slot = 0u; /* in range, but the value pointer is ed_ab's */
+    REFUSED(ed_s_edit_commit(&tcopy));
+    REFUSED(pram_cell_edit_commit(&tcopy.edit));
+    /* The same storage under another schema (another descriptor): refused. */
+    t2.value = ta.value;
+    t2.edit = ta.edit;
+    REFUSED(ed2_ab_edit_commit(&t2));
+    /* The typed abort of another cell refuses it, and leaves it open. */
+    tcopy.value = ta.value;
+    tcopy.edit = ta.edit;
+    REFUSED(ed_s_edit_abort(&tcopy));
+    CHECK_EQ(tcopy.edit.state, PRAM__EDIT_OPEN);
+    t7.value = NULL;
+    t7.edit = ta.edit;
+    REFUSED(ed7_ab_edit_abort(&t7));
+    CHECK_EQ(t7.edit.state, PRAM__EDIT_OPEN);
+    /* Every damaged copy; another A/B cell of the same type (in a region)
+     * and of another type. */
+    damaged_copies_refused(&ed_ab, &ta.edit, &er0_ab);
+    damaged_copies_refused(&ed_ab, &ta.edit, &ed7_ab);
+    /* Through it all the cell kept reading its old value; the real edit
+     * still commits. */
+    must_read(&ed_ab, &v0);
+    CHECK_EQ(ed_ab_edit_commit(&ta), PRAM_OK);
+    must_read(&ed_ab, &want);
+    check_one_at_rest(&ed_ab);
+    REFUSED(ed_ab_edit_commit(&ta));
+    REFUSED(pram_cell_edit_commit(&ta.edit));
+
+    /* A single-slot cell's open edit, through the A/B cell's typed commit
+     * and every damaged copy. */
+    CHECK_EQ(ed_s_edit_begin(&ts, PRAM_EDIT_ZERO), PRAM_OK);
+    CHECK_EQ(ts.edit.slot, 0);
+    ts.value->b = 0x5151u;
+    ta.value = ts.value;
+    ta.edit = ts.edit;
+    REFUSED(ed_ab_edit_commit(&ta));
+    ta.edit.cell = &ed_ab; /* slot 0 is in range; the value pointer is not ed_ab's */
+    REFUSED(ed_ab_edit_commit(&ta));
+    REFUSED(pram_cell_edit_commit(&ta.edit));
+    damaged_copies_refused(&ed_s, &ts.edit, &ed7_s);
+    damaged_copies_refused(&ed_s, &ts.edit, &ed2_s);
+    must_be_invalid(&ed_s); /* open: single-slot reads invalid */
+    CHECK_EQ(ed_s_edit_commit(&ts), PRAM_OK);
+    want = zero_rec;
+    want.b = 0x5151u;
+    must_read(&ed_s, &want);
+
+    /* An edit on an A/B cell in a region (ordinary memory), generic API. */
+    CHECK_EQ(pram_cell_edit_begin(&er0_ab, &e, PRAM_EDIT_KEEP), PRAM_OK);
+    ((rec_t *)e.value)->a = 0xE0E0E0E0u;
+    damaged_copies_refused(&er0_ab, &e, &ed_ab);
+    must_read(&er0_ab, &v1);
+    CHECK_EQ(pram_cell_edit_commit(&e), PRAM_OK);
+    want = v1;
+    want.a = 0xE0E0E0E0u;
+    must_read(&er0_ab, &want);
+    check_one_at_rest(&er0_ab);
+
+    /* Abort, then commit: refused (typed and generic). */
+    CHECK_EQ(ed_ab_edit_begin(&ta, PRAM_EDIT_ZERO), PRAM_OK);
+    CHECK_EQ(ed_ab_edit_abort(&ta), PRAM_OK);
+    CHECK_EQ(ta.edit.result, PRAM_EDIT_ABORTED);
+    REFUSED(ed_ab_edit_commit(&ta));
+    REFUSED(pram_cell_edit_commit(&ta.edit));
+    want = v0;
+    want.a = 0x600DF00Du;
+    must_read(&ed_ab, &want);
 }
 
 /* PRAM_EDIT_ABORT aborts, clears var.value and leaves the innermost loop
@@ -1089,6 +1326,7 @@ int main(void)
         cmocka_unit_test(test_edit_regions_and_alignment),
         cmocka_unit_test(test_edit_one_valid_at_rest),
         cmocka_unit_test(test_abort_macro),
+        cmocka_unit_test(test_edit_misuse),
         cmocka_unit_test(test_power_cut_begin_commit),
         cmocka_unit_test(test_power_cut_scope),
     };

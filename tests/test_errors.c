@@ -101,6 +101,7 @@ static pram_cell_t pair_cell(void *addr, uint8_t mode)
     c.addr = addr;
     c.region = NULL;
     c.offset = 0u;
+    c.magic = PRAM_MAGIC_CELL;
     c.size = (uint16_t)sizeof(pair_t);
     c.schema = 7u;
     c.value_offset = (uint16_t)sizeof(pram_header_t);
@@ -355,7 +356,7 @@ static void strerror_int_min(void **state)
 
 static void cell_null_pointers(void **state)
 {
-    pram_edit_t e = PRAM_EDIT_INIT(PRAM_EDIT_KEEP);
+    pram_edit_t e = PRAM_EDIT_INIT;
     const pram_cell_t *cells[3];
     size_t i;
     (void)state;
@@ -381,7 +382,18 @@ static void cell_null_pointers(void **state)
     }
     FAILS(PRAM_ERR_NULL, pram_cell_edit_commit(NULL));
     FAILS(PRAM_ERR_NULL, pram_cell_edit_abort(NULL));
-    /* typed API with a NULL object pointer */
+    verify_intact();
+}
+
+/* The typed API with a NULL object pointer (PRAM_ERR_NULL: "a required
+ * pointer argument was NULL"; a failed call changes nothing).  Run last: the
+ * typed calls go to pram__cell_get/set, which do not check the pointer
+ * (src/pram_cell.c), so get copies the committed value through it and set
+ * opens the slot (single-slot: destroying the value) then reads through it
+ * -- a crash, which ends the program under the sanitizers. */
+static void cell_typed_null_pointers(void **state)
+{
+    (void)state;
     FAILS(PRAM_ERR_NULL, boot_get(NULL));
     FAILS(PRAM_ERR_NULL, boot_set(NULL));
     verify_intact();
@@ -418,6 +430,14 @@ static void m_vo13(pram_cell_t *c)
     c->value_offset = 13u;
     c->slot_size = 24u;
 }
+static void m_vo20(pram_cell_t *c)
+{
+    c->value_offset = 20u; /* 4-aligned, slot big enough, but neither 12 nor 16 */
+    c->slot_size = 28u;
+}
+static void m_vo16_small(pram_cell_t *c) { c->value_offset = 16u; } /* 16 + 8 > 20 */
+static void m_magic0(pram_cell_t *c) { c->magic = 0u; }
+static void m_magic_ff(pram_cell_t *c) { c->magic = 0xFFFFFFFFu; }
 static void m_slot16(pram_cell_t *c) { c->slot_size = 16u; } /* 12 + 8 > 16 */
 static void m_slot19(pram_cell_t *c) { c->slot_size = 19u; }
 static void m_slot22(pram_cell_t *c) { c->slot_size = 22u; } /* big enough, not 4-aligned */
@@ -439,6 +459,10 @@ static const mutation_t cell_mutations[] = {
     {"value_offset 11", m_vo11},
     {"value_offset 13 (misaligned)", m_vo13},
     {"value_offset 14 (misaligned)", m_vo14},
+    {"value_offset 20 (neither 12 nor 16)", m_vo20},
+    {"value_offset 16, slot 20 (too small)", m_vo16_small},
+    {"magic 0", m_magic0},
+    {"magic 0xFFFFFFFF", m_magic_ff},
     {"slot_size 16 (too small)", m_slot16},
     {"slot_size 19", m_slot19},
     {"slot_size 22 (misaligned)", m_slot22},
@@ -478,9 +502,28 @@ static void cell_malformed_descriptors(void **state)
         bad.width = 4u;
         bad.stride = 2u;
         all_cell_calls_fail(&c, PRAM_ERR_DESC, "region stride 2 < width 4");
+        bad.stride = 6u;
+        all_cell_calls_fail(&c, PRAM_ERR_DESC, "region stride 6, width 4");
         bad.stride = 0u;
+        bad.port = &pram_region_port_w2;
+        all_cell_calls_fail(&c, PRAM_ERR_DESC, "region width 4, port of width 2");
+        bad.port = &pram_region_port_mem;
+        all_cell_calls_fail(&c, PRAM_ERR_DESC, "region width 4, port of ordinary memory");
+        bad.port = NULL;
+        all_cell_calls_fail(&c, PRAM_ERR_DESC, "region width 4, no port");
+        bad.port = reg4.port;
         bad.base = NULL;
         all_cell_calls_fail(&c, PRAM_ERR_DESC, "region base NULL");
+    }
+    {
+        /* Ordinary memory with a register port, and the other way round. */
+        pram_region_t bad = reg0;
+        pram_cell_t c = pair_cell_in(&bad, REG_CELL_OFFSET, PRAM_AB);
+        bad.port = &pram_region_port_w4;
+        all_cell_calls_fail(&c, PRAM_ERR_DESC, "region width 0, port of width 4");
+        bad = reg1;
+        bad.port = &pram_region_port_w4;
+        all_cell_calls_fail(&c, PRAM_ERR_DESC, "region width 1, port of width 4");
     }
     verify_intact();
 }
@@ -520,9 +563,11 @@ static void cell_misaligned_storage(void **state)
         r.size = sizeof(mem.regmem) - 4u;
         all_cell_calls_fail(&c, PRAM_ERR_ALIGN, "width-0 region base + 2");
         r.width = 4u;
+        r.port = reg4.port;
         all_cell_calls_fail(&c, PRAM_ERR_ALIGN, "width-4 region base + 2");
         r.base = (uint8_t *)mem.regmem + 1;
         r.width = 2u;
+        r.port = reg2.port;
         all_cell_calls_fail(&c, PRAM_ERR_ALIGN, "width-2 region base + 1");
     }
     /* Typed descriptor built by the macro over a misaligned address. */
@@ -689,7 +734,7 @@ static void edit_unknown_flags(void **state)
 
 static void edit_not_open(void **state)
 {
-    pram_edit_t e = PRAM_EDIT_INIT(PRAM_EDIT_KEEP);
+    pram_edit_t e = PRAM_EDIT_INIT;
     boot_edit_t te;
     pair_t v = v_ab;
     (void)state;
@@ -855,10 +900,17 @@ static void buf_malformed_descriptors(void **state)
     d.size = PRAM_BUF_STORAGE_SIZE(64);
     r.width = 3u;
     OPEN_FAILS(PRAM_ERR_DESC, "region width 3");
-    r.width = 4u;
+    r = reg4;
     r.stride = 1u;
     OPEN_FAILS(PRAM_ERR_DESC, "region stride 1 < width 4");
+    r.stride = 6u;
+    OPEN_FAILS(PRAM_ERR_DESC, "region stride 6, width 4");
     r.stride = 0u;
+    r.port = &pram_region_port_w1;
+    OPEN_FAILS(PRAM_ERR_DESC, "region width 4, port of width 1");
+    r.port = NULL;
+    OPEN_FAILS(PRAM_ERR_DESC, "region width 4, no port");
+    r.port = reg4.port;
     r.base = (uint8_t *)mem.regmem + 2;
     r.size = 120u;
     OPEN_FAILS(PRAM_ERR_ALIGN, "width-4 region base + 2");
@@ -1133,6 +1185,87 @@ static void region_map_misuse(void **state)
     verify_intact();
 }
 
+/* ---- Regions whose stride is not a whole number of access units ------------- */
+
+/* 16 units of 4 bytes, every 6 bytes, over mem.regmem: a 32-bit access at
+ * base + 6 is misaligned (it faults on register memory), so the region is
+ * malformed: every container in it is refused before any access. */
+static const pram_region_t reg4s6 = PRAM_REGION(mem.regmem, 64, 4, 6);
+PRAM_CELL_DECLARE(s6_boot, boot_t);
+PRAM_CELL_DEFINE_IN(s6_boot, 1, PRAM_AB, &reg4s6, 0);
+
+static void region_stride_not_whole_units(void **state)
+{
+    static const struct {
+        unsigned width, stride;
+    } bad[] = {{4u, 6u}, {4u, 2u}, {4u, 5u}, {4u, 1u}, {2u, 3u}, {2u, 1u}, {2u, 5u}};
+    const pram_buf_def_t d6 = PRAM_BUF_DEF_IN(&reg4s6, 0u, PRAM_BUF_STORAGE_SIZE(16), 1);
+    pram_buf_t b6 = PRAM_BUF_INIT(&d6);
+    s6_boot_edit_t te;
+    boot_t bv = v_boot;
+    int rc = 12345, runs = 0;
+    size_t i;
+    (void)state;
+    /* The typed path (no run-time descriptor check) refuses it too. */
+    FAILS(PRAM_ERR_DESC, s6_boot_status());
+    memset(&bv, PATTERN, sizeof bv);
+    FAILS(PRAM_ERR_DESC, s6_boot_get(&bv));
+    assert_untouched((const uint8_t *)&bv, sizeof bv);
+    FAILS(PRAM_ERR_DESC, s6_boot_set(&v_boot));
+    FAILS(PRAM_ERR_DESC, s6_boot_invalidate());
+    FAILS(PRAM_ERR_DESC, s6_boot_edit_begin(&te, PRAM_EDIT_ZERO));
+    assert_null(te.value);
+    FAILS(PRAM_ERR_SCOPE, s6_boot_edit_commit(&te));
+    snapshot();
+    PRAM_EDIT_ZEROED(s6_boot, e, rc) { runs++; }
+    check_failed(rc, PRAM_ERR_DESC, "PRAM_EDIT_ZEROED(s6_boot)", __LINE__);
+    assert_int_equal(runs, 0);
+    /* The generic API, with the typed descriptor and with run-time ones. */
+    all_cell_calls_fail(&s6_boot, PRAM_ERR_DESC, "typed A/B cell, width 4 stride 6");
+    {
+        pram_cell_t c = pair_cell_in(&reg4s6, 0u, PRAM_SINGLE);
+        all_cell_calls_fail(&c, PRAM_ERR_DESC, "single cell, width 4 stride 6");
+        c.offset = 24u;
+        c.mode = PRAM_AB;
+        all_cell_calls_fail(&c, PRAM_ERR_DESC, "A/B cell at 24, width 4 stride 6");
+    }
+    /* Buffers. */
+    FAILS(PRAM_ERR_DESC, pram_buf_open(&b6));
+    FAILS(PRAM_ERR_NOT_OPEN, pram_buf_append(&b6, rec1, 1u));
+    FAILS(PRAM_ERR_NOT_OPEN, pram_buf_count(&b6));
+    /* A region map over it. */
+    {
+        const pram_cell_t *cells[1];
+        pram_region_map_t m;
+        pram_cell_t c = pair_cell_in(&reg4s6, PRAM_REGION_HEADER_SIZE, PRAM_SINGLE);
+        cells[0] = &c;
+        m.region = &reg4s6;
+        m.cells = cells;
+        m.ncells = 1u;
+        m.bufs = NULL;
+        m.nbufs = 0u;
+        m.schema = 1u;
+        map_boot_and_clear_fail(&m, PRAM_ERR_DESC, "region width 4 stride 6");
+    }
+    /* Other widths and strides that are not multiples of them. */
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char what[64];
+        pram_region_t r = test_region(mem.regmem, 64u, bad[i].width, bad[i].stride);
+        pram_cell_t c = pair_cell_in(&r, 0u, PRAM_SINGLE);
+        pram_buf_def_t d = PRAM_BUF_DEF_IN(&r, 0u, PRAM_BUF_STORAGE_SIZE(0u) + 8u, 1);
+        pram_buf_t b = PRAM_BUF_INIT(&d);
+        assert_int_equal(r.width, bad[i].width);
+        assert_int_equal(r.port->width, bad[i].width);
+        (void)snprintf(what, sizeof(what), "width %u stride %u", bad[i].width, bad[i].stride);
+        all_cell_calls_fail(&c, PRAM_ERR_DESC, what);
+        FAILS(PRAM_ERR_DESC, pram_buf_open(&b));
+        /* Control: the same region with a whole-unit stride works. */
+        r.stride = (uint8_t)(2u * bad[i].width);
+        assert_int_equal(pram_cell_status(&c), PRAM_ERR_INVALID);
+    }
+    verify_intact();
+}
+
 /* Caller-owned iterator / record positions that are not 4-aligned.  The
  * library bounds them against the tail but does not check alignment; it then
  * does a 32-bit load at a misaligned address (src/pram_buf.c record_check ->
@@ -1185,11 +1318,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(buf_no_space, setup, teardown),
         cmocka_unit_test_setup_teardown(buf_corrupt_handle_or_records, setup, teardown),
         cmocka_unit_test_setup_teardown(region_map_misuse, setup, teardown),
+        cmocka_unit_test_setup_teardown(region_stride_not_whole_units, setup, teardown),
         /* Last: these hit undefined behaviour in the library (see the
          * comments above them). */
         cmocka_unit_test_setup_teardown(strerror_int_min, setup, teardown),
         cmocka_unit_test_setup_teardown(buf_read_misaligned_record_pos, setup, teardown),
         cmocka_unit_test_setup_teardown(buf_next_misaligned_iterator_pos, setup, teardown),
+        /* Very last: a NULL reaches a copy loop (a crash that ends the
+         * program under the sanitizers; see above it). */
+        cmocka_unit_test_setup_teardown(cell_typed_null_pointers, setup, teardown),
     };
     return cmocka_run_group_tests_name("errors", tests, NULL, NULL);
 }

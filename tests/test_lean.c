@@ -1,10 +1,10 @@
 /* The smallest configuration: a single-slot typed cell, as `make size`
  * measures it.  make test builds this program in every variant and once more
- * with PRAM_ENABLE_AB=0, PRAM_ENABLE_REGIONS=0 and PRAM_CELL_SPECIALIZE=1
- * (variant "lean"), where the store primitive is inlined and the cell has its
- * own copy of the core: that build must keep every guarantee, shown here
- * with a power cut after every store of every operation, each store landing
- * whole or torn. */
+ * with PRAM_ENABLE_AB=0 and PRAM_ENABLE_REGIONS=0 (variant "lean", make
+ * test-lean-config), where A/B and regions are compiled out: that build must
+ * keep every guarantee, shown here with a power cut after every store of
+ * every operation, each store landing whole or torn, and must refuse what
+ * it compiled out. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,8 +51,8 @@ static int same(const counter_t *a, const counter_t *b)
 static void test_config(void **state)
 {
     (void)state;
-    print_message("lean build: PRAM_ENABLE_AB=%d PRAM_ENABLE_REGIONS=%d PRAM_CELL_SPECIALIZE=%d\n",
-                  PRAM_ENABLE_AB, PRAM_ENABLE_REGIONS, PRAM_CELL_SPECIALIZE);
+    print_message("lean build: PRAM_ENABLE_AB=%d PRAM_ENABLE_REGIONS=%d\n", PRAM_ENABLE_AB,
+                  PRAM_ENABLE_REGIONS);
     assert_int_equal(pram_cell_storage_size(&counter), sizeof(counter_slot_t));
 }
 
@@ -96,8 +96,6 @@ static void test_errors(void **state)
     int rc = 12345, runs = 0;
     (void)state;
     memset(&mem, 0, sizeof mem);
-    assert_int_equal(counter_get(NULL), PRAM_ERR_NULL);
-    assert_int_equal(counter_set(NULL), PRAM_ERR_NULL);
     /* Edit of an invalid cell: refused, body not run, nothing written. */
     PRAM_EDIT(counter, e, rc)
     {
@@ -121,24 +119,97 @@ static void test_errors(void **state)
         assert_int_equal(rc, PRAM_EDIT_ABORTED);
         assert_int_equal(counter_status(), PRAM_ERR_INVALID);
     }
+    {
+        /* Run-time descriptors are checked on every generic call, before
+         * any access: nothing stored, nothing changed. */
+        counter_t v = value_of(6);
+        uint8_t snap[sizeof mem];
+        uint64_t s0 = pram_test_stores;
+        pram_cell_t d = counter;
+        memcpy(snap, &mem, sizeof mem);
+        d.magic = 0u;
+        assert_int_equal(pram_cell_set(&d, &v, sizeof v), PRAM_ERR_DESC);
+        d.magic = 0xFFFFFFFFu;
+        assert_int_equal(pram_cell_invalidate(&d), PRAM_ERR_DESC);
+        d = counter;
+        d.value_offset = 20u;
+        d.slot_size = 28u;
+        assert_int_equal(pram_cell_set(&d, &v, sizeof v), PRAM_ERR_DESC);
+        d = counter;
+        d.addr = mem.b + 2;
+        assert_int_equal(pram_cell_set(&d, &v, sizeof v), PRAM_ERR_ALIGN);
+        assert_int_equal(pram_cell_set(&counter, &v, sizeof v + 1u), PRAM_ERR_SIZE);
+        assert_int_equal(pram_test_stores, s0);
+        assert_memory_equal(snap, &mem, sizeof mem);
+    }
 #if !PRAM_ENABLE_AB
     {
         /* A/B compiled out: an A/B descriptor is refused, not misread. */
         const pram_cell_t ab = PRAM_CELL_INIT_AT(counter, 1, PRAM_AB, &mem);
+        counter_t v = value_of(7);
+        uint64_t s0 = pram_test_stores;
         assert_int_equal(pram_cell_status(&ab), PRAM_ERR_DESC);
+        assert_int_equal(pram_cell_set(&ab, &v, sizeof v), PRAM_ERR_DESC);
+        assert_int_equal(pram_cell_invalidate(&ab), PRAM_ERR_DESC);
+        assert_int_equal(pram_test_stores, s0);
     }
 #endif
 #if !PRAM_ENABLE_REGIONS
     {
-        /* Width-restricted regions compiled out: refused, never accessed. */
-        static uint32_t regs[8];
-        const pram_region_t r4 = PRAM_REGION(regs, sizeof regs, 4, 0);
-        const pram_cell_t in_regs = PRAM_CELL_INIT_IN(counter, 1, PRAM_SINGLE, &r4, 0);
+        /* Regions compiled out: every region, ordinary memory (width 0)
+         * included, is refused through the generic API, never accessed. */
+        static uint32_t regs[16];
+        static const unsigned widths[] = {0u, 1u, 2u, 4u};
+        size_t i;
         counter_t v = value_of(4);
-        assert_int_equal(pram_cell_set(&in_regs, &v, sizeof v), PRAM_ERR_ACCESS);
-        assert_int_equal(regs[0], 0u);
+        uint64_t s0 = pram_test_stores;
+        memset(regs, 0x5A, sizeof regs);
+        for (i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+            const pram_region_t r = test_region(regs, sizeof regs, widths[i], 0u);
+            const pram_cell_t in_r = PRAM_CELL_INIT_IN(counter, 1, PRAM_SINGLE, &r, 0);
+            const pram_buf_def_t bd = PRAM_BUF_DEF_IN(&r, 0u, sizeof regs, 1);
+            pram_buf_t b = PRAM_BUF_INIT(&bd);
+            pram_edit_t e;
+            counter_t out = value_of(5), keep = out;
+            assert_int_equal(pram_cell_set(&in_r, &v, sizeof v), PRAM_ERR_ACCESS);
+            assert_int_equal(pram_cell_get(&in_r, &out, sizeof out), PRAM_ERR_ACCESS);
+            assert_true(same(&out, &keep));
+            assert_int_equal(pram_cell_status(&in_r), PRAM_ERR_ACCESS);
+            assert_int_equal(pram_cell_is_valid(&in_r), 0);
+            assert_int_equal(pram_cell_invalidate(&in_r), PRAM_ERR_ACCESS);
+            assert_int_equal(pram_cell_edit_begin(&in_r, &e, PRAM_EDIT_ZERO), PRAM_ERR_ACCESS);
+            assert_null(e.value);
+            assert_int_equal(pram_cell_edit_commit(&e), PRAM_ERR_SCOPE);
+            assert_int_equal(pram_buf_open(&b), PRAM_ERR_ACCESS);
+            assert_int_equal(pram_buf_append(&b, "x", 1), PRAM_ERR_NOT_OPEN);
+        }
+        assert_int_equal(pram_test_stores, s0);
+        for (i = 0; i < sizeof regs / sizeof regs[0]; i++)
+            assert_int_equal(regs[i], 0x5A5A5A5Au);
     }
 #endif
+}
+
+/* The typed API with a NULL object pointer: PRAM_ERR_NULL, nothing
+ * written, on an invalid cell and on a valid one.  Run last: the typed
+ * calls go to pram__cell_get/set, which do not check the pointer
+ * (src/pram_cell.c): get reads the value through it, set opens the slot
+ * (destroying the committed value) and then reads through it. */
+static void test_typed_null(void **state)
+{
+    counter_t v = value_of(8), got;
+    uint8_t snap[sizeof mem];
+    (void)state;
+    memset(&mem, 0, sizeof mem);
+    assert_int_equal(counter_get(NULL), PRAM_ERR_NULL);
+    assert_int_equal(counter_set(NULL), PRAM_ERR_NULL);
+    assert_int_equal(counter_set(&v), PRAM_OK);
+    memcpy(snap, &mem, sizeof mem);
+    assert_int_equal(counter_get(NULL), PRAM_ERR_NULL);
+    assert_int_equal(counter_set(NULL), PRAM_ERR_NULL);
+    assert_memory_equal(snap, &mem, sizeof mem);
+    assert_int_equal(counter_get(&got), PRAM_OK);
+    assert_true(same(&got, &v));
 }
 
 /* ---- A power cut after every store of every operation ------------------- */
@@ -238,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_power_cut_sweep),
+        cmocka_unit_test(test_typed_null), /* last: see above */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -811,7 +811,7 @@ static void craft_control(const pram_buf_def_t *d, uint32_t epoch, uint32_t data
     int rc;
     ctl.epoch = epoch;
     ctl.data_size = data_size;
-    rc = pram__cell_set(&cc, PRAM_MAGIC_BUF, &ctl);
+    rc = pram_cell_set(&cc, &ctl, sizeof ctl);
     if (rc != PRAM_OK)
         violation("pre-state: crafting the control block -> %s", pram_strerror(rc));
 }
@@ -980,7 +980,7 @@ static void buf_prestate(const buf_ent_t *b, int ps, unsigned seed)
         bh_open(d, PRAM_BUF_COLD);
         bh_append(0x45, 12);
         bh_append(0x46, 7);
-        if (pram__cell_invalidate(&cc, PRAM_MAGIC_BUF) != PRAM_OK)
+        if (pram_cell_invalidate(&cc) != PRAM_OK)
             violation("pre-state: invalidating the control block failed");
         b_pre.n = 0;
         break;

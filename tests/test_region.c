@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pram/pram.h"
+#include "ref_crc.h"
 #include "regfile.h"
 #include "test_support.h"
 
@@ -45,9 +46,19 @@ static void test_boot_counter_in_four_registers(void **state)
     /* Every access was checked as 32-bit by the register file; there were some. */
     assert_true(bkp_rf.stores >= 20u * 5u);
     assert_true(bkp_rf.loads > 0u);
-    /* The registers hold the documented layout: magic, layout tag, value. */
+    /* The registers hold the documented layout: magic, seal (seq | CRC-16
+     * << 16; single-slot cells seal with seq 0), layout tag, value. */
     assert_int_equal(bkp_regs[0], PRAM_MAGIC_CELL);
-    assert_int_equal(bkp_regs[1], 4u | (7u << 16));
+    {
+        uint8_t img[8];
+        uint32_t layout = 4u | (7u << 16), value = 20u;
+        uint16_t crc;
+        memcpy(img, &layout, 4);
+        memcpy(img + 4, &value, 4);
+        crc = ref_crc16(0xFFFFu, img, sizeof img);
+        assert_int_equal(bkp_regs[1], (uint32_t)crc << 16);
+    }
+    assert_int_equal(bkp_regs[2], 4u | (7u << 16));
     assert_int_equal(bkp_regs[3], 20u);
 }
 

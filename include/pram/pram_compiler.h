@@ -54,7 +54,9 @@
 
 #if defined(PRAM_GNU_ATTRIBUTES)
 #  define PRAM_ALWAYS_INLINE __inline__ __attribute__((always_inline))
+#  define PRAM_NOINLINE __attribute__((noinline))
 #  define PRAM_ALIGNED(n) __attribute__((aligned(n)))
+#  define PRAM_MAY_ALIAS __attribute__((may_alias))
 #  define PRAM_MAYBE_UNUSED __attribute__((unused))
 #  define PRAM_LIKELY(x) __builtin_expect(!!(x), 1)
 #  define PRAM_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -66,7 +68,9 @@
 #  define PRAM_HAVE_SCOPE_GUARD 1
 #elif defined(PRAM_COMPILER_IAR)
 #  define PRAM_ALWAYS_INLINE _Pragma("inline=forced") inline
+#  define PRAM_NOINLINE _Pragma("inline=never")
 #  define PRAM_ALIGNED(n) _Pragma("data_alignment=" #n)
+#  define PRAM_MAY_ALIAS
 #  define PRAM_MAYBE_UNUSED
 #  define PRAM_LIKELY(x) (x)
 #  define PRAM_UNLIKELY(x) (x)
@@ -75,7 +79,9 @@
 #  define PRAM_SCOPE_GUARD(fn)
 #else
 #  define PRAM_ALWAYS_INLINE inline
+#  define PRAM_NOINLINE
 #  define PRAM_ALIGNED(n)
+#  define PRAM_MAY_ALIAS
 #  define PRAM_MAYBE_UNUSED
 #  define PRAM_LIKELY(x) (x)
 #  define PRAM_UNLIKELY(x) (x)

@@ -59,18 +59,6 @@
 #  define PRAM_ENABLE_REGIONS 1
 #endif
 
-/* How typed cells (PRAM_CELL_DECLARE/DEFINE) reach the cell core.
- * 0: every cell calls the one shared core with its descriptor; the core is
- *    linked once, whatever the number of cells.
- * 1: PRAM_CELL_DEFINE* compiles a copy of the core for its cell, in the
- *    caller's file, with the descriptor known: descriptor checks are proven
- *    at compile time and sizes fold.  Smallest for one or two cells; each
- *    further cell adds its own copy (make size prints both).  The generic
- *    pram_cell_*() calls keep using the shared core. */
-#ifndef PRAM_CELL_SPECIALIZE
-#  define PRAM_CELL_SPECIALIZE 0
-#endif
-
 /* ---- Containers --------------------------------------------------------- */
 
 #define PRAM_SINGLE 1 /* one slot: torn write reads invalid                */
@@ -86,10 +74,14 @@
 
 /* Largest cell value, in bytes.  CRC-16/CCITT-FALSE keeps Hamming distance 4
  * (every 1-, 2- and 3-bit error detected) up to 4093 bytes of covered data;
- * the header adds 6.  Raise up to 65535 knowingly: beyond ~4 KiB only odd
- * numbers of bit errors are guaranteed to be caught. */
+ * the layout word (and padding) adds up to 8.  Raise up to 32767 knowingly
+ * (the layout word has 15 bits for it): beyond ~4 KiB only odd numbers of
+ * bit errors are guaranteed to be caught. */
 #ifndef PRAM_CELL_MAX_SIZE
 #  define PRAM_CELL_MAX_SIZE 4080u
+#endif
+#if PRAM_CELL_MAX_SIZE > 32767
+#  error "PRAM_CELL_MAX_SIZE is at most 32767 (15 bits of the slot's layout word)"
 #endif
 
 /* Largest buffer record payload, in bytes (same CRC-16 reasoning, max 65535). */

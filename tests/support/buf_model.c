@@ -99,15 +99,15 @@ uint32_t tb_word(const tb_t *t, uint32_t L)
 int tb_direct(const tb_t *t) { return !t->def.region || t->def.region->width == 0u; }
 
 /* Decodes the A/B control cell from the documented header layout: slot =
- * magic, layout (value size | schema << 16), seal (seq | CRC-16 << 16 over
- * layout, seq (LE) and the value), value {epoch, data_size}.  Returns 1 and
- * the newest valid slot's value, or 0. */
+ * magic, seal (seq | CRC-16 << 16 over layout and value, register started at
+ * 0xFFFF ^ seq), layout (value size | schema << 16), value {epoch,
+ * data_size}.  Returns 1 and the newest valid slot's value, or 0. */
 int decode_control(const tb_t *t, uint32_t *epoch, uint32_t *data_size)
 {
     int s, best = -1;
     uint16_t best_seq = 0;
     for (s = 0; s < 2; s++) {
-        uint32_t at = (uint32_t)s * 20u, layout = tb_word(t, at + 4u), seal = tb_word(t, at + 8u);
+        uint32_t at = (uint32_t)s * 20u, layout = tb_word(t, at + 8u), seal = tb_word(t, at + 4u);
         uint8_t v[8];
         uint16_t seq = (uint16_t)seal;
         int i;
@@ -138,8 +138,9 @@ uint32_t control_epoch(const tb_t *t)
 }
 
 /* The library's own control cell, checked against the documented geometry
- * (A/B at the start of the storage, 12-byte header, 8-byte value, 20-byte
- * slots), with the schema replaced. */
+ * (A/B at the start of the storage, the buffer magic, 12-byte header, 8-byte
+ * value, 20-byte slots), with the schema replaced; written through the
+ * generic API (which checks the descriptor first). */
 void craft_control(const tb_t *t, uint32_t epoch, uint32_t data_size, uint16_t schema)
 {
     pram_cell_t c = pram__buf_control_cell(&t->def);
@@ -147,6 +148,7 @@ void craft_control(const tb_t *t, uint32_t epoch, uint32_t data_size, uint16_t s
     assert_ptr_equal(c.addr, t->def.addr);
     assert_ptr_equal(c.region, t->def.region);
     assert_int_equal(c.offset, t->def.offset);
+    assert_int_equal(c.magic, PRAM_MAGIC_BUF);
     assert_int_equal(c.size, 8u);
     assert_int_equal(c.schema, t->def.schema);
     assert_int_equal(c.value_offset, 12u);
@@ -155,7 +157,7 @@ void craft_control(const tb_t *t, uint32_t epoch, uint32_t data_size, uint16_t s
     c.schema = schema;
     v.epoch = epoch;
     v.data_size = data_size;
-    assert_int_equal(pram__cell_set(&c, PRAM_MAGIC_BUF, &v), PRAM_OK);
+    assert_int_equal(pram_cell_set(&c, &v, sizeof v), PRAM_OK);
 }
 
 /* ---- Model of what the buffer must hold ---------------------------------- */

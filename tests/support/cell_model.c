@@ -17,32 +17,53 @@ void wr32(uint8_t *p, uint32_t w)
     memcpy(p, &w, 4);
 }
 
-uint32_t ref_layout(size_t size, uint16_t schema)
+uint32_t ref_layout(size_t vo, size_t size, uint16_t schema)
 {
-    return (uint32_t)size | ((uint32_t)schema << 16);
+    return (uint32_t)size | (vo == 16u ? 0x8000u : 0u) | ((uint32_t)schema << 16);
 }
 
 int ref_valid(const uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t *seq)
 {
-    uint32_t layout = ref_layout(size, schema), seal;
-    if (rd32(s) != CELL_MAGIC || rd32(s + 4) != layout)
+    uint32_t layout = ref_layout(vo, size, schema), seal;
+    if (rd32(s) != CELL_MAGIC || rd32(s + 8) != layout)
         return 0;
-    seal = rd32(s + 8);
-    if ((uint16_t)(seal >> 16) != ref_seal_crc(layout, (uint16_t)seal, s + vo, size))
+    seal = rd32(s + 4);
+    if ((uint16_t)(seal >> 16) != ref_slot_crc(s, layout, (uint16_t)seal))
         return 0;
     if (seq)
         *seq = (uint16_t)seal;
     return 1;
 }
 
+int ref_state(const uint8_t *s, size_t vo, size_t size, uint16_t schema, size_t room,
+              uint16_t *seq)
+{
+    uint32_t stored, seal;
+    size_t ssize, svo;
+    if (rd32(s) != CELL_MAGIC)
+        return PRAM_ERR_INVALID;
+    stored = rd32(s + 8);
+    seal = rd32(s + 4);
+    ssize = stored & 0x7FFFu;
+    svo = (stored & 0x8000u) ? 16u : 12u;
+    if (ssize == 0u || svo + ssize > room)
+        return PRAM_ERR_INVALID;
+    if ((uint16_t)(seal >> 16) != ref_slot_crc(s, stored, (uint16_t)seal))
+        return PRAM_ERR_INVALID;
+    if (seq)
+        *seq = (uint16_t)seal;
+    return stored == ref_layout(vo, size, schema) ? PRAM_OK : PRAM_ERR_LAYOUT;
+}
+
 void ref_craft(uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t seq,
                const void *value)
 {
-    uint32_t layout = ref_layout(size, schema);
+    uint32_t layout = ref_layout(vo, size, schema);
+    memset(s + 12, 0, vo - 12u);
     memcpy(s + vo, value, size);
     wr32(s, CELL_MAGIC);
-    wr32(s + 4, layout);
-    wr32(s + 8, (uint32_t)seq | ((uint32_t)ref_seal_crc(layout, seq, value, size) << 16));
+    wr32(s + 8, layout);
+    wr32(s + 4, (uint32_t)seq | ((uint32_t)ref_slot_crc(s, layout, seq) << 16));
 }
 
 uint8_t *cell_mem(const pram_cell_t *c)
@@ -101,6 +122,35 @@ int ref_newest(const cell_case_t *k, uint16_t *seq, int *ambiguous)
     if (ambiguous)
         *ambiguous = ok0 && ok1 && (d == 0u || d == 0x8000u);
     return pick;
+}
+
+int ref_cell_state(const cell_case_t *k, int *pick)
+{
+    uint16_t s0 = 0, s1 = 0;
+    int st0, st1, p = -1, st;
+    if (k->mode != PRAM_AB) {
+        st = ref_state(mem_of(k), k->vo, k->size, k->schema, k->ss, NULL);
+        if (st == PRAM_OK)
+            p = 0;
+    } else {
+        st0 = ref_state(mem_of(k), k->vo, k->size, k->schema, 2u * k->ss, &s0);
+        st1 = ref_state(mem_of(k) + k->ss, k->vo, k->size, k->schema, k->ss, &s1);
+        if (st0 == PRAM_OK && st1 == PRAM_OK)
+            p = (uint16_t)(s1 - s0) >= 1u && (uint16_t)(s1 - s0) <= 0x7FFFu ? 1 : 0;
+        else if (st0 == PRAM_OK)
+            p = 0;
+        else if (st1 == PRAM_OK)
+            p = 1;
+        if (p >= 0)
+            st = PRAM_OK;
+        else if (st0 == PRAM_ERR_LAYOUT || st1 == PRAM_ERR_LAYOUT)
+            st = PRAM_ERR_LAYOUT;
+        else
+            st = PRAM_ERR_INVALID;
+    }
+    if (pick)
+        *pick = p;
+    return st;
 }
 
 size_t value_words(size_t size)

@@ -1,11 +1,12 @@
 /* Cell tests (test_cell.c, test_cell_reboot.c, test_edit.c): an oracle for
  * raw cell storage that knows nothing of the library's code, written from
- * the cell spec (pram_cell.h, the commit order comment in
- * include/pram/pram_cell_body.h).
+ * the cell spec (docs/design.md, the commit order comment in
+ * src/pram_cell_core.h).
  *
- * A slot is: magic, layout (value size | schema << 16), seal (seq | CRC-16
- * << 16, ref_seal_crc), then the value at the slot's value offset; an A/B
- * cell's second slot follows the first at the slot size. */
+ * A slot is: magic, seal (seq | CRC-16 << 16, ref_slot_crc), layout (value
+ * size | 0x8000 for values at 16 | schema << 16), then the value at the
+ * slot's value offset; an A/B cell's second slot follows the first at the
+ * slot size. */
 #ifndef CELL_MODEL_H
 #define CELL_MODEL_H
 
@@ -22,11 +23,25 @@ void wr32(uint8_t *p, uint32_t w);
 
 /* ---- One slot --------------------------------------------------------------- */
 
-uint32_t ref_layout(size_t size, uint16_t schema);
+/* value size | 0x8000 if the value sits at 16 | schema << 16 */
+uint32_t ref_layout(size_t vo, size_t size, uint16_t schema);
 /* 1 if the slot image at s (value at vo) is a committed value of (size,
  * schema); its seq in *seq (may be NULL). */
 int ref_valid(const uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t *seq);
-/* Writes a committed slot image by hand. */
+/* What a reader must make of the slot image at s, for a cell of (vo, size,
+ * schema) that has `room` bytes of storage from s on (a single slot: the slot
+ * size; slot 0 of an A/B cell: both slots; slot 1: one slot):
+ *   PRAM_OK           committed value of this layout (its seq in *seq);
+ *   PRAM_ERR_LAYOUT   verifiably another layout's header: magic, a stored
+ *                     layout of size > 0 other than ours whose value (at 12,
+ *                     or 16 if its bit 15 is set) ends within room, and a
+ *                     CRC that checks over that stored layout (its seq in
+ *                     *seq);
+ *   PRAM_ERR_INVALID  anything else.
+ * seq may be NULL. */
+int ref_state(const uint8_t *s, size_t vo, size_t size, uint16_t schema, size_t room,
+              uint16_t *seq);
+/* Writes a committed slot image by hand (zero padding between 12 and vo). */
 void ref_craft(uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t seq,
                const void *value);
 
@@ -86,6 +101,13 @@ int count_valid(const cell_case_t *k);
  * seqs that do not order them (equal, or 0x8000 apart): then either slot may
  * be read. */
 int ref_newest(const cell_case_t *k, uint16_t *seq, int *ambiguous);
+/* What a reader must make of the whole cell: single-slot, its slot's
+ * ref_state; A/B, the valid slot if one is, the newer in 16-bit serial
+ * arithmetic if both are (slot 1 iff its seq is 1..0x7FFF ahead, so equal
+ * seqs pick slot 0), else PRAM_ERR_LAYOUT if either slot is another
+ * layout's, else PRAM_ERR_INVALID.  *pick (may be NULL): the slot read when
+ * PRAM_OK, else -1. */
+int ref_cell_state(const cell_case_t *k, int *pick);
 
 /* ---- Stores of a set (pram_cell.c, commit order) ------------------------------ */
 

@@ -22,11 +22,16 @@ static void put_le32(uint8_t *b, uint32_t v)
 
 uint16_t ref_seal_crc(uint32_t layout, uint16_t seq, const void *value, size_t size)
 {
-    uint8_t h[6];
+    uint8_t h[8] = {0};
     put_le32(h, layout);
-    h[4] = (uint8_t)seq;
-    h[5] = (uint8_t)(seq >> 8);
-    return ref_crc16(ref_crc16(0xFFFFu, h, sizeof h), value, size);
+    return ref_crc16(ref_crc16((uint16_t)(0xFFFFu ^ seq), h, (layout & 0x8000u) ? 8u : 4u), value,
+                     size);
+}
+
+uint16_t ref_slot_crc(const uint8_t *slot, uint32_t layout, uint16_t seq)
+{
+    size_t end = (layout & 0x7FFFu) + ((layout & 0x8000u) ? 16u : 12u);
+    return ref_crc16((uint16_t)(0xFFFFu ^ seq), slot + 8, end - 8u);
 }
 
 uint16_t ref_record_crc(uint32_t epoch, uint32_t at, uint32_t len, const void *payload)

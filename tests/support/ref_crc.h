@@ -11,9 +11,14 @@
 /* CRC-16/CCITT-FALSE of len bytes, continuing from crc (start: 0xFFFF). */
 uint16_t ref_crc16(uint16_t crc, const void *data, size_t len);
 
-/* A cell slot's seal CRC: layout (4 LE bytes), seq (2 LE bytes), then the
- * value's size bytes. */
+/* A cell slot's seal CRC: CRC-16/CCITT-FALSE with its register starting at
+ * 0xFFFF ^ seq, over the layout (4 LE bytes), 4 zero bytes when the layout's
+ * bit 15 puts the value at offset 16 (the padding, as ref_craft writes it),
+ * then the value's size bytes. */
 uint16_t ref_seal_crc(uint32_t layout, uint16_t seq, const void *value, size_t size);
+/* The same over a slot image as it stands: bytes 8 up to the end of the
+ * value the layout names. */
+uint16_t ref_slot_crc(const uint8_t *slot, uint32_t layout, uint16_t seq);
 
 /* A buffer record's CRC: epoch and at (4 LE bytes each), len (2 LE bytes),
  * then the len payload bytes. */

@@ -62,3 +62,24 @@ void test_fill_random(void *dst, size_t len, uint64_t *s)
     while (len--)
         *d++ = (uint8_t)(test_rand(s) >> 56);
 }
+
+pram_region_t test_region(volatile void *base, uint32_t size, unsigned width, unsigned stride)
+{
+    pram_region_t r0 = PRAM_REGION(base, size, 0, stride);
+    pram_region_t r1 = PRAM_REGION(base, size, 1, stride);
+    pram_region_t r2 = PRAM_REGION(base, size, 2, stride);
+    pram_region_t r4 = PRAM_REGION(base, size, 4, stride);
+    switch (width) {
+    case 0:
+        return r0;
+    case 1:
+        return r1;
+    case 2:
+        return r2;
+    case 4:
+        return r4;
+    default:
+        r4.width = (uint8_t)width;
+        return r4;
+    }
+}
