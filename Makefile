@@ -184,8 +184,8 @@ arm: deps $(foreach cpu,$(ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a) \
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep
-	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds, ELF gate, QEMU examples and torn-write sweep)"
+test: deps arm check-nostdlib test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size
+	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets)"
 
 DEMO_DIR := $(BUILD)/demo
 $(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a
@@ -231,6 +231,8 @@ $(BUILD)/bench/bench_crc: tests/bench_crc.c src/pram_crc16.c src/pram_crc32.c
 -include examples/examples.mk
 # Each further example may bring its own rules (they can use examples.mk's).
 -include $(wildcard examples/*/*.mk)
+# Test firmware, size reports and benchmarks bring theirs from tests/.
+-include $(wildcard tests/*/*.mk)
 
 .PHONY: clean
 clean:

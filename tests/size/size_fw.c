@@ -1,9 +1,8 @@
-/* The smallest firmware that uses one cell: get, set, an edit scope and
- * invalidate.  Built with SIZE_USE_PRAM, and twice without as baselines:
- * empty (main does nothing) and SIZE_PLAIN (the same work on a plain
- * variable, as Pigweed's size reports measure Persistent<uint32_t>).
- * `make size` prints both differences: what the library adds.  Not meant to
- * run. */
+/* A small firmware that uses one cell of a struct type: get, set, an edit
+ * scope and invalidate.  Built with SIZE_USE_PRAM (mode SIZE_MODE), and
+ * twice without as baselines: empty (main does nothing) and SIZE_PLAIN (the
+ * same work on a plain variable).  `make size` (tests/size/size.sh) prints
+ * both differences: what the library adds.  Not meant to run. */
 #include "pram/pram.h"
 
 typedef struct {
@@ -48,22 +47,12 @@ int main(void)
     return 0;
 }
 
-/* Entry point and the one libc function GCC may call for the edit scope's
- * zero-initialised state (freestanding GCC requires memset): counted as part
- * of the library's cost when referenced, dropped by --gc-sections otherwise. */
+/* Entry point (linked with -e size_start, no startup files).  No libc
+ * function is defined here: a call to one (memset, memcpy) fails the link. */
 void size_start(void);
 void size_start(void)
 {
     (void)main();
     for (;;) {
     }
-}
-
-void *memset(void *dst, int c, size_t n) __attribute__((used));
-void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *p = (unsigned char *)dst;
-    while (n--)
-        *p++ = (unsigned char)c;
-    return dst;
 }

@@ -1,0 +1,174 @@
+/* make check-nostdlib: a firmware calling every public function of the core
+ * (typed cells with edit scopes, the generic cell API, buffers, region maps,
+ * register-file regions of each width, CRCs, pram_strerror, pram_barrier),
+ * linked with -nostdlib -nostartfiles --gc-sections and nothing else: any
+ * symbol the library (or code its macros expand to) needs from libc or
+ * libgcc is an undefined reference.  Not meant to run. */
+#include "pram/pram.h"
+
+typedef struct {
+    uint32_t boots;
+    uint32_t pc;
+} info_t;
+
+volatile int nostdlib_sink;
+volatile uint32_t nostdlib_sink32;
+const char *volatile nostdlib_sinkp;
+
+static void use(int v)
+{
+    nostdlib_sink += v;
+}
+
+/* Cells in .noinit, A/B and single-slot. */
+PRAM_CELL_DECLARE(info_ab, info_t);
+PRAM_CELL_DEFINE(info_ab, 1, PRAM_AB);
+PRAM_CELL_DECLARE(info_single, info_t);
+PRAM_CELL_DEFINE(info_single, 1, PRAM_SINGLE);
+
+/* A cell at an address. */
+static PRAM_NOINIT uint32_t at_storage[16];
+PRAM_CELL_DECLARE(info_at, info_t);
+PRAM_CELL_DEFINE_AT(info_at, 1, PRAM_AB, at_storage);
+
+/* Backup memory (ordinary, width 0): a region map with a cell and a buffer. */
+static PRAM_NOINIT uint32_t bkp_mem[128];
+static const pram_region_t bkp = PRAM_REGION(bkp_mem, sizeof bkp_mem, 0, 0);
+#define BKP_CELL_AT PRAM_REGION_HEADER_SIZE
+PRAM_CELL_DECLARE(info_bkp, info_t);
+PRAM_CELL_DEFINE_IN(info_bkp, 1, PRAM_AB, &bkp, BKP_CELL_AT);
+#define BKP_BUF_AT (BKP_CELL_AT + PRAM_CELL_SIZE(info_bkp, PRAM_AB))
+static const pram_buf_def_t trace_def = PRAM_BUF_DEF_IN(&bkp, BKP_BUF_AT, PRAM_BUF_STORAGE_SIZE(128), 1);
+static pram_buf_t trace = PRAM_BUF_INIT(&trace_def);
+static const pram_cell_t *const bkp_cells[] = {&info_bkp};
+static pram_buf_t *const bkp_bufs[] = {&trace};
+static const pram_region_map_t bkp_map = {&bkp, bkp_cells, 1, bkp_bufs, 1, 1};
+
+/* Register files of each access width (stand-ins for backup registers). */
+static PRAM_NOINIT uint32_t regs4[8];
+static PRAM_NOINIT uint32_t regs2[16];
+static PRAM_NOINIT uint8_t regs1[32];
+static const pram_region_t r4 = PRAM_REGION(regs4, sizeof regs4, 4, 0);
+static const pram_region_t r2 = PRAM_REGION(regs2, 32, 2, 4);
+static const pram_region_t r1 = PRAM_REGION(regs1, sizeof regs1, 1, 0);
+PRAM_CELL_DECLARE(info_r4, info_t);
+PRAM_CELL_DEFINE_IN(info_r4, 1, PRAM_SINGLE, &r4, 0);
+PRAM_CELL_DECLARE(info_r2, info_t);
+PRAM_CELL_DEFINE_IN(info_r2, 1, PRAM_SINGLE, &r2, 0);
+PRAM_CELL_DECLARE(info_r1, info_t);
+PRAM_CELL_DEFINE_IN(info_r1, 1, PRAM_SINGLE, &r1, 0);
+
+/* A buffer in .noinit. */
+PRAM_BUF_DEFINE(crash_log, 256, 1);
+
+static void typed_cells(void)
+{
+    info_t v = {0u, 0u};
+    info_ab_edit_t te;
+    int rc;
+
+    if (info_ab_get(&v) != PRAM_OK)
+        v.boots = 0u;
+    v.boots++;
+    use(info_ab_set(&v));
+    use(info_ab_status());
+    use(info_ab_valid());
+    use(info_ab_edit_begin(&te, PRAM_EDIT_KEEP));
+    if (te.value)
+        te.value->pc = 1u;
+    use(info_ab_edit_commit(&te));
+    use(info_ab_edit_begin(&te, PRAM_EDIT_ZERO));
+    use(info_ab_edit_abort(&te));
+    PRAM_EDIT(info_ab, e, rc)
+    {
+        e.value->boots++;
+        if (e.value->boots > 100u)
+            PRAM_EDIT_ABORT(e);
+    }
+    use(rc);
+    PRAM_EDIT_ZEROED(info_single, z, rc)
+    {
+        z.value->pc = 2u;
+    }
+    use(rc);
+    use(info_single_set(&v));
+    use(info_single_get(&v));
+    use(info_single_invalidate());
+    use(info_ab_invalidate());
+    use(info_at_set(&v));
+    use(info_at_get(&v));
+    use(info_bkp_set(&v));
+    use(info_bkp_get(&v));
+    use(info_r4_set(&v));
+    use(info_r4_get(&v));
+    use(info_r2_set(&v));
+    use(info_r2_get(&v));
+    use(info_r1_set(&v));
+    use(info_r1_get(&v));
+    use(info_r1_invalidate());
+    use(info_r1_status());
+}
+
+static void generic_cells(void)
+{
+    info_t v = {3u, 4u};
+    pram_edit_t ge;
+
+    use(pram_cell_set(&info_at, &v, sizeof v));
+    use(pram_cell_get(&info_at, &v, sizeof v));
+    use(pram_cell_status(&info_at));
+    use(pram_cell_is_valid(&info_at));
+    use(pram_cell_invalidate(&info_at));
+    nostdlib_sink32 = pram_cell_storage_size(&info_at);
+    use(pram_cell_edit_begin(&info_single, &ge, PRAM_EDIT_ZERO));
+    use(pram_cell_edit_commit(&ge));
+    use(pram_cell_edit_begin(&info_single, &ge, PRAM_EDIT_KEEP));
+    use(pram_cell_edit_abort(&ge));
+}
+
+static void buffers(pram_buf_t *b)
+{
+    static const char line[] = "boot";
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t rec;
+    char copy[16];
+
+    use(pram_buf_is_open(b));
+    use(pram_buf_append(b, line, sizeof line - 1u));
+    use(pram_buf_count(b));
+    use(pram_buf_space(b));
+    while (pram_buf_next(b, &it, &rec) > 0)
+        use(pram_buf_read(b, &rec, copy, sizeof copy));
+    use(pram_buf_clear(b));
+}
+
+int main(void);
+int main(void)
+{
+    static const char check[] = "123456789";
+    int cst[1] = {0}, bst[1] = {0};
+
+    use(pram_region_boot(&bkp_map, cst, bst));
+    use(cst[0] + bst[0]);
+    use(pram_region_request_clear(&bkp_map));
+    nostdlib_sink32 = pram_region_layout_hash(&bkp_map);
+    use(pram_buf_open(&crash_log));
+    typed_cells();
+    generic_cells();
+    buffers(&crash_log);
+    buffers(&trace);
+    nostdlib_sink32 = pram_crc16(PRAM_CRC16_INIT, check, sizeof check - 1u);
+    nostdlib_sink32 = pram_crc32(0u, check, sizeof check - 1u);
+    nostdlib_sinkp = pram_strerror(nostdlib_sink);
+    pram_barrier();
+    return 0;
+}
+
+/* Entry point (linked with -e nostdlib_start, no startup files). */
+void nostdlib_start(void);
+void nostdlib_start(void)
+{
+    (void)main();
+    for (;;) {
+    }
+}
