@@ -219,7 +219,7 @@ powerloss-long: deps $(addprefix $(BUILD)/gcc/tests/,$(POWERLOSS_TESTS))
 # CRC throughput of every variant against bitwise and zlib, measured in the
 # same run (figures, never a pass/fail on speed).
 .PHONY: bench
-bench: deps $(BUILD)/bench/bench_crc
+bench: deps $(BUILD)/bench/bench_crc bench-cm
 	@$(BUILD)/bench/bench_crc
 
 $(BUILD)/bench/bench_crc: tests/bench_crc.c src/pram_crc16.c src/pram_crc32.c
