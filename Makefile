@@ -89,7 +89,8 @@ $(BUILD)/host/libpram.a: $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(LIB_SRCS) $(
 	$(Q)ar rcs $@ $^
 
 # ---------------------------------------------------------------------------
-# Test variants: $(1) name, $(2) compiler, $(3) extra flags
+# Test variants: $(1) name, $(2) compiler, $(3) extra flags, $(4) the test
+# programs make test-$(1) runs
 # ---------------------------------------------------------------------------
 define TEST_VARIANT
 $(BUILD)/$(1)/obj/%.o: src/%.c
@@ -113,26 +114,24 @@ $(BUILD)/$(1)/tests/%: $(BUILD)/$(1)/obj/tests/%.o $(patsubst tests/%.c,$(BUILD)
 	$(Q)$(2) $(3) $$^ $(TEST_LIBS) -o $$@
 
 .PHONY: test-$(1)
-test-$(1): deps $(addprefix $(BUILD)/$(1)/tests/,$(TEST_NAMES))
-	@echo "== $(1): $(words $(TEST_NAMES)) test programs"
-	@set -e; for t in $(TEST_NAMES); do \
+test-$(1): deps $(addprefix $(BUILD)/$(1)/tests/,$(4))
+	@echo "== $(1): $(words $(4)) test programs"
+	@set -e; for t in $(4); do \
 	  echo "-- $(1)/$$$$t"; \
 	  PRAM_TEST_VARIANT=$(1) $(BUILD)/$(1)/tests/$$$$t; \
 	done
 endef
 
-$(eval $(call TEST_VARIANT,gcc,$(CC),-O2 -g))
+$(eval $(call TEST_VARIANT,gcc,$(CC),-O2 -g,$(TEST_NAMES)))
 # clang's UBSan catches what gcc folds away (e.g. negating INT_MIN).
-$(eval $(call TEST_VARIANT,clang,$(CLANG),-O2 -g -fsanitize=undefined -fno-sanitize-recover=all))
-$(eval $(call TEST_VARIANT,asan,$(CC),-O1 -g $(SAN_FLAGS)))
+$(eval $(call TEST_VARIANT,clang,$(CLANG),-O2 -g -fsanitize=undefined -fno-sanitize-recover=all,$(TEST_NAMES)))
+$(eval $(call TEST_VARIANT,asan,$(CC),-O1 -g $(SAN_FLAGS),$(TEST_NAMES)))
 # The configuration make size measures (A/B and regions compiled out): only
 # tests/test_lean.c is written for it; under ASan+UBSan.
 LEAN_DEFS := -DPRAM_ENABLE_AB=0 -DPRAM_ENABLE_REGIONS=0
-$(eval $(call TEST_VARIANT,lean,$(CC),-O1 -g $(SAN_FLAGS) $(LEAN_DEFS)))
+$(eval $(call TEST_VARIANT,lean,$(CC),-O1 -g $(SAN_FLAGS) $(LEAN_DEFS),test_lean))
 .PHONY: test-lean-config
-test-lean-config: deps $(BUILD)/lean/tests/test_lean
-	@echo "== lean: test_lean ($(LEAN_DEFS))"
-	@PRAM_TEST_VARIANT=lean $(BUILD)/lean/tests/test_lean
+test-lean-config: test-lean
 
 # Keep test objects: make would otherwise delete them as intermediates.
 .SECONDARY:
@@ -180,12 +179,26 @@ arm: deps $(foreach cpu,$(ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a) \
 	done
 	@echo "arm: clang --target=thumbv7em (Cortex-M4) ok, warning-free"
 
+# The library on the host at every -O level a user may pick, with gcc and
+# clang, default and lean configurations: warnings are errors everywhere
+# (make check-nostdlib does the same for Cortex-M0+ and M4F).
+OPT_LEVELS := -O0 -Og -O1 -O2 -O3 -Os
+.PHONY: check-opt-levels
+check-opt-levels: deps
+	@mkdir -p $(BUILD)/opt
+	@set -e; for cc in $(CC) $(CLANG); do for o in $(OPT_LEVELS); do \
+	  for cfg in "" "$(LEAN_DEFS)"; do \
+	    for f in $(LIB_SRCS) $(HOST_SRCS); do \
+	      $$cc $(CSTD) $(LIB_WARN) $$o $$cfg -D_DEFAULT_SOURCE $(INC) -c $$f -o $(BUILD)/opt/x.o; \
+	    done; \
+	  done; done; echo "check-opt-levels: $$cc ok at $(OPT_LEVELS), default and lean, warning-free"; done
+
 # ---------------------------------------------------------------------------
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm check-nostdlib test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size
-	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets)"
+test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size
+	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc and host builds warning-free at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets)"
 
 DEMO_DIR := $(BUILD)/demo
 $(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a

@@ -238,7 +238,10 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
     } name##__storage;                                                              \
     const pram_cell_t name = PRAM_CELL_INIT_AT(name, schema, mode, &name##__storage)
 
-/* A cell at a fixed address of ordinary memory (e.g. backup SRAM). */
+/* A cell at a fixed address of ordinary memory (e.g. backup SRAM).  The
+ * address must be 4-aligned (8 for types aligned to 8): the typed calls take
+ * it as given, the generic ones and the region manager report
+ * PRAM_ERR_ALIGN. */
 #define PRAM_CELL_DEFINE_AT(name, schema, mode, address) \
     PRAM__CELL_CHECKS(name, mode);                       \
     const pram_cell_t name = PRAM_CELL_INIT_AT(name, schema, mode, address)
