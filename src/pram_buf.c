@@ -41,10 +41,10 @@ static int check_handle(const pram_buf_t *b, uintptr_t *pos)
 
 /* The control block's cell descriptor (declared in pram_cell_internal.h so
  * that tests can reach the control block the way the buffer code does). */
-pram_cell_t pram__buf_control_cell(const pram_buf_def_t *d)
+void pram__buf_control_cell(const pram_buf_def_t *d, pram_cell_t *cc)
 {
-    return pram__header_cell(d->addr, d->region, d->offset, PRAM_MAGIC_BUF,
-                             (uint16_t)sizeof(pram_buf_control_t), d->schema, PRAM_AB);
+    pram__header_cell(cc, d->addr, d->region, d->offset, PRAM__KIND_BUF,
+                      (uint16_t)sizeof(pram_buf_control_t), d->schema, PRAM_AB);
 }
 
 /* v as its little-endian bytes in memory, whatever the CPU. */
@@ -104,8 +104,9 @@ static int record_check(const pram_buf_def_t *d, uintptr_t data, uint32_t at, ui
 static void format(pram_buf_t *b, uintptr_t pos)
 {
     const pram_buf_def_t *d = b->def;
-    pram_cell_t cc = pram__buf_control_cell(d);
+    pram_cell_t cc;
     pram_buf_control_t ctl;
+    pram__buf_control_cell(d, &cc);
     pram__zero(d->region, pos + DATA_OFF, d->size - DATA_OFF);
     ctl.epoch = 1u;
     ctl.data_size = d->size - DATA_OFF;
@@ -149,7 +150,7 @@ int pram_buf_open(pram_buf_t *b)
     rc = check_def(d, &pos);
     if (rc)
         return rc;
-    cc = pram__buf_control_cell(d);
+    pram__buf_control_cell(d, &cc);
     rc = pram_cell_get(&cc, &ctl, sizeof ctl);
     if (rc == PRAM_OK && ctl.data_size != d->size - DATA_OFF)
         rc = PRAM_ERR_LAYOUT;
@@ -212,7 +213,7 @@ int pram_buf_clear(pram_buf_t *b)
     int rc = check_handle(b, &pos);
     if (rc)
         return rc;
-    cc = pram__buf_control_cell(b->def);
+    pram__buf_control_cell(b->def, &cc);
     if (b->epoch == 0xFFFFFFFFu) {
         /* Epochs must never repeat.  Invalidate first: a reset after that
          * point makes the next open format (none of the old records), before

@@ -1,13 +1,18 @@
-/* pram — typed persistent cells: the core for cells at addresses (every
- * .noinit cell), the typed entry points, and the generic API that checks a
- * descriptor built at run time before doing the same.  Cells in regions are
- * handed to src/pram_cell_region.c through their region's port. */
+/* pram — typed persistent cells: the slot functions for cells in ordinary
+ * memory (what the typed calls of every .noinit cell compile into calls of),
+ * the operations by descriptor (cells in regions, edits), and the generic API
+ * that checks a descriptor built at run time before doing the same.  Cells in
+ * regions are handed to src/pram_cell_region.c through their region's port. */
 #include "pram_cell_internal.h"
 
+#define CORE_R(c) ((void)(c), (const pram_region_t *)NULL)
 /* A typed descriptor's address is proven when compiled (PRAM_CELL_DEFINE*),
  * a run-time one's by check() below. */
-#define CORE_R(c) ((void)(c), (const pram_region_t *)NULL)
 #define CORE_WHERE(c, pos) (*(pos) = (uintptr_t)(c)->addr, PRAM_OK)
+#define CORE_FIND(c, pos, layout, shape) pram__ram_find(pos, layout, shape)
+#define CORE_OPEN(c, pos, layout, shape) pram__ram_open(pos, layout, shape)
+#define CORE_SEAL(c, pos, layout, shape, ticket) pram__ram_seal(pos, layout, shape, ticket)
+#define CORE_INVALIDATE(c, pos, shape) pram__ram_invalidate(pos, shape)
 #include "pram_cell_core.h"
 
 #if PRAM_ENABLE_REGIONS
@@ -18,28 +23,49 @@
 #  define REGION_CELLS(c) ((const pram__cell_ops_t *)NULL)
 #endif
 
+/* ---- Slots in ordinary memory, by geometry ---------------------------------- */
+
+int pram__ram_find(uintptr_t pos, uint32_t layout, uint32_t shape)
+{
+    uint32_t seq;
+    return t_find(NULL, pos, layout, shape, &seq);
+}
+
+uint32_t pram__ram_open(uintptr_t pos, uint32_t layout, uint32_t shape)
+{
+    return t_open(NULL, pos, layout, shape);
+}
+
+void pram__ram_seal(uintptr_t pos, uint32_t layout, uint32_t shape, uint32_t ticket)
+{
+    t_seal(NULL, pos, layout, shape, ticket);
+}
+
+void pram__ram_invalidate(uintptr_t pos, uint32_t shape)
+{
+    t_invalidate(NULL, pos, shape);
+}
+
+/* ---- By descriptor, checks proven at compile time ----------------------------- */
+
 uint32_t pram_cell_storage_size(const pram_cell_t *c)
 {
     return c ? pram__cell_storage(c) : 0u;
 }
 
-pram_cell_t pram__header_cell(void *addr, const pram_region_t *region, uint32_t offset,
-                              uint32_t magic, uint16_t value_size, uint16_t schema, uint8_t mode)
+void pram__header_cell(pram_cell_t *c, void *addr, const pram_region_t *region, uint32_t offset,
+                       uint8_t kind, uint16_t value_size, uint16_t schema, uint8_t mode)
 {
-    pram_cell_t c;
-    c.addr = addr;
-    c.region = region;
-    c.offset = offset;
-    c.magic = magic;
-    c.size = value_size;
-    c.schema = schema;
-    c.value_offset = (uint16_t)HEADER_SIZE;
-    c.slot_size = (uint16_t)(HEADER_SIZE + value_size);
-    c.mode = mode;
-    return c;
+    c->addr = addr;
+    c->region = region;
+    c->offset = offset;
+    c->size = value_size;
+    c->schema = schema;
+    c->value_offset = (uint16_t)HEADER_SIZE;
+    c->slot_size = (uint16_t)(HEADER_SIZE + value_size);
+    c->mode = mode;
+    c->kind = kind;
 }
-
-/* ---- Typed path: descriptors checked at compile time ------------------------ */
 
 int pram__cell_status(const pram_cell_t *c)
 {
@@ -127,7 +153,7 @@ static int check(const pram_cell_t *c)
 {
     if (!c)
         return PRAM_ERR_NULL;
-    if (c->size == 0u || c->size > PRAM_CELL_MAX_SIZE || c->magic + 1u < 2u ||
+    if (c->size == 0u || c->size > PRAM_CELL_MAX_SIZE || c->kind > PRAM__KIND_REGION ||
         (c->mode != PRAM_SINGLE && !(PRAM_ENABLE_AB && c->mode == PRAM_AB)) ||
         (c->value_offset != HEADER_SIZE && c->value_offset != 16u) || (c->slot_size & 3u) ||
         (uint32_t)c->value_offset + c->size > c->slot_size)

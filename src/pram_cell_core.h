@@ -1,12 +1,17 @@
-/* pram — internal: the cell core, one small function per operation over a
- * shared slot check (slot_state) and seal.  Included twice:
- *   src/pram_cell.c         cells at addresses (ordinary memory, plain
- *                           accesses), the path every .noinit cell takes;
+/* pram — internal: the cell core.  Included twice:
+ *   src/pram_cell.c         cells in ordinary memory (region NULL): the
+ *                           slot functions become pram__ram_find/open/seal/
+ *                           invalidate, which typed cells call from code the
+ *                           PRAM_CELL_DECLARE macros compile at each call
+ *                           site with the cell's geometry as constants;
  *   src/pram_cell_region.c  cells in regions, reached only through a
  *                           region's port, so a program without regions
  *                           links none of it.
- * The includer defines CORE_R(c), the region accesses go through (NULL for
- * plain memory), and CORE_WHERE(c, pos), which locates the storage.
+ * A cell's geometry is its storage position, its layout word and its shape
+ * (slot size | A/B << 16).  The includer defines CORE_FIND, CORE_OPEN,
+ * CORE_SEAL and CORE_INVALIDATE (the slot functions for its memory) and
+ * CORE_WHERE(c, pos) (locates a descriptor's storage) for the descriptor
+ * operations at the end.
  *
  * Slot: magic, seal (sequence | CRC-16 << 16), layout, value (docs/design.md
  * has byte layouts).  Commit order of a slot:
@@ -27,122 +32,102 @@
 #define OFF_SEAL 4u
 #define OFF_LAYOUT 8u
 #define HEADER_SIZE 12u
+#define MAGIC PRAM_MAGIC_CELL
 
-#if PRAM_ENABLE_AB
-#  define IS_AB(c) ((c)->mode == PRAM_AB)
-#else
-#  define IS_AB(c) ((void)(c), 0)
-#endif
+#define SS(shape) (PRAM_ENABLE_AB ? (shape) & 0xFFFFu : (shape))
+#define AB(shape) (PRAM_ENABLE_AB && ((shape) >> 16))
+#define STORAGE(shape) (SS(shape) << (AB(shape) ? 1 : 0))
+/* A ticket names the slot a write goes to and its sequence (both 0 for
+ * single-slot cells, which lets the compiler drop them there). */
+#define TICKET(index, seq) (((uint32_t)(index) << 16) | ((uint32_t)(seq) & 0xFFFFu))
+#define TICKET_SLOT(pos, shape, ticket) ((pos) + (AB(shape) ? ((ticket) >> 16) * SS(shape) : 0u))
+#define TICKET_SEQ(shape, ticket) (AB(shape) ? (ticket) & 0xFFFFu : 0u)
 
-/* One call's view of a cell: where it is and which slot an operation reads
- * or writes. */
-typedef struct {
-    uintptr_t pos;  /* storage start (address, or offset in a region) */
-    uintptr_t slot; /* the slot holding the value / the target slot    */
-    uint16_t seq;   /* that slot's sequence                             */
-} view_t;
-
-/* The cell's state, or a location error: only the former lets a write go on. */
-static int is_state(int st)
+/* 1 if sequence a is newer than b in 16-bit serial arithmetic. */
+static int newer(uint32_t a, uint32_t b)
 {
-    return st == PRAM_OK || st == PRAM_ERR_INVALID || st == PRAM_ERR_LAYOUT;
+    return (uint16_t)(a - b - 1u) < 0x7FFFu;
 }
 
 /* CRC-16/CCITT-FALSE over the layout word and the value (and the padding
  * between them, for values at 16) as stored, the register starting at
  * 0xFFFF ^ seq so that the sequence is covered too. */
-static uint16_t slot_crc(const pram_region_t *r, uintptr_t slot, uint32_t layout, uint16_t seq)
+static uint16_t slot_crc(const pram_region_t *r, uintptr_t slot, uint32_t layout, uint32_t seq)
 {
     return pram__crc16((uint16_t)(PRAM_CRC16_INIT ^ seq), r, slot + OFF_LAYOUT,
                        PRAM__LAYOUT_END(layout) - OFF_LAYOUT);
 }
 
-/* The slot at `slot`, with `room` bytes of this cell's storage from there,
+/* The slot at `slot`, with `room` bytes of the cell's storage from there,
  * read as untrusted input: PRAM_OK (and *seq); PRAM_ERR_LAYOUT if it is a
- * committed slot of another size or schema (its own CRC checks, over a value
- * inside our storage); else PRAM_ERR_INVALID.  The stored size is believed
- * only once bounded by room. */
-static int slot_state(const pram_cell_t *c, uintptr_t slot, uint32_t room, uint16_t *seq)
+ * committed slot of another layout (size, schema or kind: its own CRC
+ * checks, over a span inside our storage); else PRAM_ERR_INVALID.  The
+ * stored span is believed only once bounded by room. */
+static int slot_state(const pram_region_t *r, uintptr_t slot, uint32_t room, uint32_t mine,
+                      uint32_t *seq)
 {
-    const pram_region_t *r = CORE_R(c);
     uint32_t layout, seal;
-    if (pram__load32(r, slot) != c->magic)
+    if (pram__load32(r, slot) != MAGIC)
         return PRAM_ERR_INVALID;
     seal = pram__load32(r, slot + OFF_SEAL);
     layout = pram__load32(r, slot + OFF_LAYOUT);
-    if (!PRAM__LAYOUT_SIZE(layout) || PRAM__LAYOUT_END(layout) > room ||
-        slot_crc(r, slot, layout, (uint16_t)seal) != (uint16_t)(seal >> 16))
+    /* 1 <= span <= room - 12, in one unsigned compare (room is at least 16:
+     * a slot holds a 12-byte header and a value, padded to 4). */
+    if (PRAM__LAYOUT_SPAN(layout) - 1u >= room - 12u ||
+        slot_crc(r, slot, layout, seal & 0xFFFFu) != (uint16_t)(seal >> 16))
         return PRAM_ERR_INVALID;
-    *seq = (uint16_t)seal;
-    return layout == pram__layout_of(c) ? PRAM_OK : PRAM_ERR_LAYOUT;
+    *seq = seal & 0xFFFFu;
+    return layout != mine ? PRAM_ERR_LAYOUT : PRAM_OK;
 }
 
-/* Locate, then find the slot holding the committed value (v->slot; slot 0
- * if none).  A/B: the valid slot with the newer sequence in 16-bit serial
- * arithmetic wins (both are valid only after a reset between a commit and
- * its retire); equal ones pick slot 0; with none valid, LAYOUT if either
- * slot is another layout's.  Returns the state or a location error. */
-static int find(const pram_cell_t *c, view_t *v)
+/* The slot holding the committed value: its index (0 or 1) and *seq, or
+ * the cell's state, PRAM_ERR_INVALID or PRAM_ERR_LAYOUT.  A/B: the valid
+ * slot with the newer sequence wins (both are valid only after a reset
+ * between a commit and its retire); equal ones pick slot 0; with none
+ * valid, LAYOUT if either slot is another layout's. */
+static int t_find(const pram_region_t *r, uintptr_t pos, uint32_t layout, uint32_t shape,
+                  uint32_t *seq)
 {
-    uint16_t seq1 = 0u;
-    int st = CORE_WHERE(c, &v->pos), st1;
-    v->slot = v->pos;
-    v->seq = 0u;
-    if (st)
-        return st;
-    st = slot_state(c, v->pos, pram__cell_storage(c), &v->seq);
-    if (IS_AB(c)) {
-        st1 = slot_state(c, v->pos + c->slot_size, c->slot_size, &seq1);
-        if (st1 == PRAM_OK && (st || (uint16_t)(seq1 - v->seq - 1u) < 0x7FFFu)) {
-            v->slot += c->slot_size;
-            v->seq = seq1;
-            st = PRAM_OK;
-        } else if (st == PRAM_ERR_INVALID) {
-            st = st1;
+    uint32_t s1 = 0u;
+    int st0, st1;
+    *seq = 0u;
+    st0 = slot_state(r, pos, STORAGE(shape), layout, seq);
+    if (!AB(shape))
+        return st0;
+    st1 = slot_state(r, pos + SS(shape), SS(shape), layout, &s1);
+    if (st1 == PRAM_OK && (st0 || newer(s1, *seq))) {
+        *seq = s1;
+        return 1;
+    }
+    return st0 == PRAM_ERR_INVALID ? st1 : st0;
+}
+
+/* Step 1 of a write: pick the target slot and open it (magic <- 0).
+ * Single: slot 0, no read.  A/B: the slot not holding the current value,
+ * with its sequence + 1.  Only the magic words are read while at most one
+ * slot holds the magic (every state at rest): the new value goes to the
+ * other slot, right whether or not the magic one checks, since the retire
+ * then clears it.  With both magic words set, the current value is found;
+ * with nothing valid, slot 0 and sequence 1.  Returns the ticket. */
+static uint32_t t_open(const pram_region_t *r, uintptr_t pos, uint32_t layout, uint32_t shape)
+{
+    uint32_t index = 0u, seq = 0u;
+    int m0, m1, st;
+    if (AB(shape)) {
+        m0 = pram__load32(r, pos) == MAGIC;
+        m1 = pram__load32(r, pos + SS(shape)) == MAGIC;
+        seq = 1u;
+        if (m0 && m1) {
+            st = t_find(r, pos, layout, shape, &seq);
+            index = st == 0 ? 1u : 0u;
+            seq = st >= 0 ? seq + 1u : 1u;
+        } else if (m0 || m1) {
+            index = m0 ? 1u : 0u;
+            seq = pram__load32(r, pos + (m0 ? 0u : SS(shape)) + OFF_SEAL) + 1u;
         }
     }
-    return st;
-}
-
-/* Aim a view at the other slot of an A/B cell, with the next sequence: the
- * target of a write while v->slot holds the current value. */
-static void aim_other(const pram_cell_t *c, view_t *v)
-{
-    v->slot = v->pos + (v->slot == v->pos ? c->slot_size : 0u);
-    v->seq++;
-}
-
-/* Locate and aim for set.  Single-slot reads nothing.  A/B reads only the
- * magic words while at most one slot holds the magic (every state at rest):
- * the new value goes to the other slot with that one's sequence + 1, which
- * is right whether or not the magic one checks, since the retire then clears
- * it.  With both magic words set it finds the current value.  Returns a
- * location error or the cell's state. */
-static int prepare(const pram_cell_t *c, view_t *v)
-{
-    const pram_region_t *r = CORE_R(c);
-    uintptr_t other;
-    int st = CORE_WHERE(c, &v->pos), m0, m1;
-    v->slot = v->pos;
-    v->seq = 0u;
-    if (st || !IS_AB(c))
-        return st;
-    other = v->pos + c->slot_size;
-    m0 = pram__load32(r, v->pos) == c->magic;
-    m1 = pram__load32(r, other) == c->magic;
-    if (m0 && m1) {
-        st = find(c, v);
-    } else if (m0 || m1) {
-        v->slot = m0 ? v->pos : other;
-        v->seq = (uint16_t)pram__load32(r, v->slot + OFF_SEAL);
-    }
-    if (st == PRAM_OK && (m0 || m1)) {
-        aim_other(c, v);
-    } else {
-        v->slot = v->pos; /* nothing valid: slot 0, sequence 1 */
-        v->seq = 1u;
-    }
-    return st;
+    pram__store32(r, TICKET_SLOT(pos, shape, TICKET(index, 0u)), 0u);
+    return TICKET(index, seq);
 }
 
 /* Steps 3-5, and 6 for A/B.  The CRC is over what memory now holds, not the
@@ -150,71 +135,89 @@ static int prepare(const pram_cell_t *c, view_t *v)
  * did not take.  The retire is issued only after the commit reached memory,
  * and is flushed too: a retire lost in a cache at reset would let a later
  * corruption of the new slot bring the stale value back as current. */
-static void seal(const pram_cell_t *c, const view_t *v)
+static void t_seal(const pram_region_t *r, uintptr_t pos, uint32_t layout, uint32_t shape,
+                   uint32_t ticket)
 {
-    const pram_region_t *r = CORE_R(c);
-    uint32_t layout = pram__layout_of(c);
-    pram__store32(r, v->slot + OFF_LAYOUT, layout);
-    pram__store32(r, v->slot + OFF_SEAL,
-                  (uint32_t)v->seq | ((uint32_t)slot_crc(r, v->slot, layout, v->seq) << 16));
-    pram__store32(r, v->slot, c->magic);
-    pram__committed(r, v->slot, c->slot_size);
-    if (IS_AB(c)) {
-        uintptr_t other = v->pos + (v->slot == v->pos ? c->slot_size : 0u);
-        pram__store32(r, other, 0u);
-        pram__committed(r, other, 4u);
+    uintptr_t slot = TICKET_SLOT(pos, shape, ticket);
+    uint32_t seq = TICKET_SEQ(shape, ticket);
+    pram__store32(r, slot + OFF_LAYOUT, layout);
+    pram__store32(r, slot + OFF_SEAL, seq | ((uint32_t)slot_crc(r, slot, layout, seq) << 16));
+    pram__store32(r, slot, MAGIC);
+    pram__committed(r, slot, SS(shape));
+    if (AB(shape)) {
+        slot = TICKET_SLOT(pos, shape, ticket ^ 0x10000u);
+        pram__store32(r, slot, 0u);
+        pram__committed(r, slot, 4u);
     }
 }
 
-/* ---- The operations ---------------------------------------------------------- */
+/* A/B: first the slot a reader would not pick (by sequence alone, as a
+ * reader orders two valid slots), so that a reset in between leaves the
+ * newest value or none, never an older one; no CRC is needed for that.
+ * Single-slot: one store, no read. */
+static void t_invalidate(const pram_region_t *r, uintptr_t pos, uint32_t shape)
+{
+    uintptr_t newest = pos;
+    if (AB(shape)) {
+        if (newer(pram__load32(r, pos + SS(shape) + OFF_SEAL), pram__load32(r, pos + OFF_SEAL)))
+            newest += SS(shape);
+        pram__store32(r, newest == pos ? pos + SS(shape) : pos, 0u);
+    }
+    pram__store32(r, newest, 0u);
+    pram__committed(r, pos, STORAGE(shape));
+}
+
+/* ---- Operations on a descriptor (generic API, cells in regions, edits) ------ */
+
+static uint32_t shape_of(const pram_cell_t *c)
+{
+    return (uint32_t)c->slot_size | (PRAM_ENABLE_AB && c->mode == PRAM_AB ? 0x10000u : 0u);
+}
 
 static PRAM_ALWAYS_INLINE int core_status(const pram_cell_t *c)
 {
-    view_t v;
-    return find(c, &v);
+    uintptr_t pos;
+    int rc = CORE_WHERE(c, &pos);
+    if (rc)
+        return rc;
+    rc = CORE_FIND(c, pos, pram__layout_of(c), shape_of(c));
+    return rc > 0 ? PRAM_OK : rc;
 }
 
 static PRAM_ALWAYS_INLINE int core_get(const pram_cell_t *c, void *out)
 {
-    view_t v;
-    int st = find(c, &v);
-    if (st == PRAM_OK)
-        pram__read(CORE_R(c), v.slot + c->value_offset, out, c->size);
-    return st;
+    uintptr_t pos;
+    int rc = CORE_WHERE(c, &pos);
+    if (rc)
+        return rc;
+    rc = CORE_FIND(c, pos, pram__layout_of(c), shape_of(c));
+    if (rc < 0)
+        return rc;
+    pram__read(CORE_R(c), pos + (uint32_t)rc * c->slot_size + c->value_offset, out, c->size);
+    return PRAM_OK;
 }
 
 static PRAM_ALWAYS_INLINE int core_set(const pram_cell_t *c, const void *value)
 {
-    view_t v;
-    int st = prepare(c, &v);
-    if (!is_state(st))
-        return st;
-    pram__store32(CORE_R(c), v.slot, 0u);
-    pram__write(CORE_R(c), v.slot + c->value_offset, value, c->size);
-    seal(c, &v);
+    uintptr_t pos;
+    uint32_t ticket;
+    int rc = CORE_WHERE(c, &pos);
+    if (rc)
+        return rc;
+    ticket = CORE_OPEN(c, pos, pram__layout_of(c), shape_of(c));
+    pram__write(CORE_R(c), TICKET_SLOT(pos, shape_of(c), ticket) + c->value_offset, value,
+                c->size);
+    CORE_SEAL(c, pos, pram__layout_of(c), shape_of(c), ticket);
     return PRAM_OK;
 }
 
-/* A/B: the slot a reader would not pick first (by sequence alone, as a
- * reader orders two valid slots), so that a reset in between leaves the
- * newest value or none, never an older one; no CRC is needed for that.
- * Single-slot: one store, no read. */
 static PRAM_ALWAYS_INLINE int core_invalidate(const pram_cell_t *c)
 {
-    const pram_region_t *r = CORE_R(c);
-    uintptr_t pos, newer;
-    int st = CORE_WHERE(c, &pos);
-    if (st)
-        return st;
-    newer = pos;
-    if (IS_AB(c)) {
-        if ((uint16_t)(pram__load32(r, pos + c->slot_size + OFF_SEAL) -
-                       pram__load32(r, pos + OFF_SEAL) - 1u) < 0x7FFFu)
-            newer += c->slot_size;
-        pram__store32(r, newer == pos ? pos + c->slot_size : pos, 0u);
-    }
-    pram__store32(r, newer, 0u);
-    pram__committed(r, pos, pram__cell_storage(c));
+    uintptr_t pos;
+    int rc = CORE_WHERE(c, &pos);
+    if (rc)
+        return rc;
+    CORE_INVALIDATE(c, pos, shape_of(c));
     return PRAM_OK;
 }
 
@@ -224,40 +227,34 @@ static PRAM_ALWAYS_INLINE int core_invalidate(const pram_cell_t *c)
 static PRAM_ALWAYS_INLINE int core_edit_begin(const pram_cell_t *c, pram_edit_t *e, unsigned flags)
 {
     const pram_region_t *r = CORE_R(c);
-    view_t v;
-    uintptr_t cur;
-    int st, rc;
+    uintptr_t pos, slot;
+    uint32_t ticket;
+    int st;
     e->cell = c;
     e->value = NULL;
     e->state = PRAM__EDIT_DONE;
-    st = find(c, &v);
-    rc = st;
-    if (is_state(st)) {
-        if (flags & ~PRAM_EDIT_ZERO)
-            rc = PRAM_ERR_FLAGS;
-        else if (!pram__direct(r, v.pos))
-            rc = PRAM_ERR_ACCESS;
-        else if (flags & PRAM_EDIT_ZERO)
-            rc = PRAM_OK;
+    st = CORE_WHERE(c, &pos);
+    if (!st && (flags & ~PRAM_EDIT_ZERO))
+        st = PRAM_ERR_FLAGS;
+    else if (!st && !pram__direct(r, pos))
+        st = PRAM_ERR_ACCESS;
+    else if (!st && !(flags & PRAM_EDIT_ZERO)) {
+        st = CORE_FIND(c, pos, pram__layout_of(c), shape_of(c));
+        st = st > 0 ? PRAM_OK : st;
     }
-    e->result = rc;
-    if (rc)
-        return rc;
-    cur = v.slot + c->value_offset;
-    if (IS_AB(c) && st == PRAM_OK) {
-        aim_other(c, &v);
-    } else {
-        v.slot = v.pos;
-        v.seq = IS_AB(c) ? 1u : 0u;
-    }
-    pram__store32(r, v.slot, 0u);
+    e->result = st;
+    if (st)
+        return st;
+    ticket = CORE_OPEN(c, pos, pram__layout_of(c), shape_of(c));
+    slot = TICKET_SLOT(pos, shape_of(c), ticket) + c->value_offset;
     if (flags & PRAM_EDIT_ZERO)
-        pram__zero(r, v.slot + c->value_offset, c->size);
-    else if (IS_AB(c))
-        pram__copy(r, v.slot + c->value_offset, cur, c->size);
-    e->value = pram__direct(r, v.slot + c->value_offset);
-    e->slot = (uint8_t)(v.slot != v.pos);
-    e->seq = v.seq;
+        pram__zero(r, slot, c->size);
+    else if (AB(shape_of(c)))
+        pram__copy(r, slot, TICKET_SLOT(pos, shape_of(c), ticket ^ 0x10000u) + c->value_offset,
+                   c->size);
+    e->value = pram__direct(r, slot);
+    e->slot = (uint8_t)(ticket >> 16);
+    e->seq = (uint16_t)ticket;
     e->state = PRAM__EDIT_OPEN;
     return PRAM_OK;
 }
@@ -266,19 +263,19 @@ static PRAM_ALWAYS_INLINE int core_edit_begin(const pram_cell_t *c, pram_edit_t 
  * its slot and value pointer must be the ones begin handed out. */
 static PRAM_ALWAYS_INLINE int core_edit_commit(const pram_cell_t *c, pram_edit_t *e)
 {
-    view_t v;
-    int rc = CORE_WHERE(c, &v.pos);
+    uintptr_t pos;
+    uint32_t ticket;
+    int rc = CORE_WHERE(c, &pos);
     if (rc)
         return rc;
-    v.slot = v.pos + e->slot * c->slot_size;
-    v.seq = e->seq;
-    if (e->slot >= (IS_AB(c) ? 2u : 1u) || !e->value ||
-        e->value != pram__direct(CORE_R(c), v.slot + c->value_offset))
+    ticket = TICKET(e->slot, e->seq);
+    if (e->slot >= (AB(shape_of(c)) ? 2u : 1u) || !e->value ||
+        e->value != pram__direct(CORE_R(c), TICKET_SLOT(pos, shape_of(c), ticket) + c->value_offset))
         return PRAM_ERR_SCOPE;
     e->state = PRAM__EDIT_DONE;
     e->value = NULL;
     e->result = PRAM_OK;
-    seal(c, &v);
+    CORE_SEAL(c, pos, pram__layout_of(c), shape_of(c), ticket);
     return PRAM_OK;
 }
 

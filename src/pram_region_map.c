@@ -4,11 +4,10 @@
 #include "pram_cell_internal.h"
 
 /* The region header: a single-slot cell at offset 0. */
-static pram_cell_t header_cell(const pram_region_map_t *m)
+static void header_cell(const pram_region_map_t *m, pram_cell_t *hc)
 {
-    return pram__header_cell(NULL, m->region, 0u, PRAM_MAGIC_REGION,
-                             (uint16_t)sizeof(pram_region_header_t),
-                             m->schema, PRAM_SINGLE);
+    pram__header_cell(hc, NULL, m->region, 0u, PRAM__KIND_REGION,
+                      (uint16_t)sizeof(pram_region_header_t), m->schema, PRAM_SINGLE);
 }
 
 typedef struct {
@@ -117,11 +116,12 @@ uint32_t pram_region_layout_hash(const pram_region_map_t *m)
  * written last, so a reset before it repeats this boot's decision. */
 static void format_region(const pram_region_map_t *m, uint32_t hash)
 {
-    pram_cell_t hc = header_cell(m);
+    pram_cell_t hc;
     pram_region_header_t hv;
     uint32_t i, n = (uint32_t)m->ncells + m->nbufs;
     span_t s;
     uintptr_t pos;
+    header_cell(m, &hc);
     for (i = 0; i < n; i++) {
         if (span_of(m, i, &s) == PRAM_OK &&
             pram__locate(m->region, NULL, s.start, s.len, &pos) == PRAM_OK)
@@ -140,7 +140,7 @@ int pram_region_boot(const pram_region_map_t *m, int *cell_status, int *buf_stat
     int rc = check_map(m), result;
     if (rc)
         return rc;
-    hc = header_cell(m);
+    header_cell(m, &hc);
     hash = pram_region_layout_hash(m);
     rc = pram_cell_get(&hc, &hv, sizeof hv);
     if (rc != PRAM_OK)
@@ -171,7 +171,7 @@ int pram_region_request_clear(const pram_region_map_t *m)
     int rc = check_map(m);
     if (rc)
         return rc;
-    hc = header_cell(m);
+    header_cell(m, &hc);
     rc = pram_cell_get(&hc, &hv, sizeof hv);
     if (rc != PRAM_OK)
         return rc; /* not formatted yet: the next boot formats anyway */

@@ -799,12 +799,17 @@ static void handle_errors(void **state)
     reboot_check(&tb, &model);
 }
 
-/* A user cell with the same layout at the same place is not a buffer
- * control block (different magic). */
+/* A user cell with the same geometry, size and schema at the same place is
+ * not a buffer control block: both commit with the same magic, but the
+ * kind in the layout word differs (0 for user cells, 1 for control blocks),
+ * so each verifiably reads the other as another layout (PRAM_ERR_LAYOUT):
+ * the user cell never reads the control value, and the buffer, finding
+ * another layout's header where its control block goes, reformats
+ * (PRAM_BUF_REFORMED) rather than taking the user's value for its own. */
 static void user_cell_is_not_control(void **state)
 {
     pram_cell_t c;
-    pram_buf_control_t v;
+    pram_buf_control_t v, o;
     (void)state;
     tb_at(&tb, st, sizeof st, 1);
     assert_int_equal(pram_buf_open(&tb.h), PRAM_BUF_COLD);
@@ -812,19 +817,34 @@ static void user_cell_is_not_control(void **state)
     c.addr = st;
     c.region = NULL;
     c.offset = 0;
-    c.magic = PRAM_MAGIC_CELL;
     c.size = 8;
     c.schema = 1;
     c.value_offset = 12;
     c.slot_size = 20;
     c.mode = PRAM_AB;
+    c.kind = PRAM__KIND_CELL;
+    /* The control block, through the user cell: another layout. */
+    memset(&o, 0x5A, sizeof o);
+    assert_int_equal(pram_cell_status(&c), PRAM_ERR_LAYOUT);
+    assert_int_equal(pram_cell_get(&c, &o, sizeof o), PRAM_ERR_LAYOUT);
+    assert_int_equal(o.epoch, 0x5A5A5A5Au);
     v.epoch = 1;
     v.data_size = CAP;
     assert_int_equal(pram_cell_set(&c, &v, sizeof v), PRAM_OK);
     assert_int_equal(pram_cell_set(&c, &v, sizeof v), PRAM_OK);
-    assert_int_equal(tb_boot(&tb), PRAM_BUF_COLD);
+    assert_int_equal(pram_cell_get(&c, &o, sizeof o), PRAM_OK);
+    assert_memory_equal(&o, &v, sizeof v);
+    /* Nothing the buffer's decoder would take for a control block. */
+    {
+        uint32_t e, ds;
+        assert_false(decode_control(&tb, &e, &ds));
+    }
+    assert_int_equal(tb_boot(&tb), PRAM_BUF_REFORMED);
     memset(&model, 0, sizeof model);
     check_model(&tb, &model);
+    assert_int_equal(control_epoch(&tb), 1u);
+    /* And the reformatted control block is again another layout to the cell. */
+    assert_int_equal(pram_cell_status(&c), PRAM_ERR_LAYOUT);
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -104,6 +105,75 @@ static void check_get(const pram_cell_t *c, size_t size, const uint8_t *v)
     CHECK_EQ(obuf[size], 0x5A);
 }
 
+/* ---- Two ways into a declared cell ---------------------------------------------
+ *
+ * Path 0: the generic API, through the descriptor (checked at run time).
+ * Path 1: the cell's typed calls, which for PRAM_CELL_DECLARE cells are
+ * compiled at the call site from the declaration's constants and never read
+ * the descriptor: code of their own, held to the same slots, stores and
+ * store order.  Each case runs both. */
+#define NPATHS 2
+static const char *const path_names[NPATHS] = {"generic", "typed"};
+static char ctx_buf[96];
+
+/* g_ctx = "<case>/<path>". */
+static void set_ctx(const cell_case_t *k, int path)
+{
+    snprintf(ctx_buf, sizeof ctx_buf, "%s/%s", k->name, path_names[path]);
+    g_ctx = ctx_buf;
+}
+
+static int set_via(const cell_case_t *k, int path, const void *v)
+{
+    return path ? k->typed->set(v) : pram_cell_set(k->cell, v, k->size);
+}
+
+static int status_via(const cell_case_t *k, int path)
+{
+    return path ? k->typed->status() : pram_cell_status(k->cell);
+}
+
+static int valid_via(const cell_case_t *k, int path)
+{
+    return path ? k->typed->valid() : pram_cell_is_valid(k->cell);
+}
+
+static int invalidate_via(const cell_case_t *k, int path)
+{
+    return path ? k->typed->invalidate() : pram_cell_invalidate(k->cell);
+}
+
+static int get_via(const cell_case_t *k, int path, void *out)
+{
+    return path ? k->typed->get(out) : pram_cell_get(k->cell, out, k->size);
+}
+
+static void check_get_via(const cell_case_t *k, int path, const uint8_t *v)
+{
+    memset(obuf, 0x5A, k->size + 1);
+    CHECK_EQ(get_via(k, path, obuf), PRAM_OK);
+    CHECK_MEM(obuf, v, k->size);
+    CHECK_EQ(obuf[k->size], 0x5A);
+}
+
+static void check_get_fails_via(const cell_case_t *k, int path, int rc)
+{
+    memset(obuf, 0x5A, k->size + 1);
+    memset(sentinel, 0x5A, k->size + 1);
+    CHECK_EQ(get_via(k, path, obuf), rc);
+    CHECK_MEM(obuf, sentinel, k->size + 1);
+}
+
+static op_fn set_op(int path)
+{
+    return path ? op_typed_set : op_cell_set;
+}
+
+static op_fn invalidate_op(int path)
+{
+    return path ? op_typed_invalidate : op_cell_invalidate;
+}
+
 /* ---- Tests -------------------------------------------------------------------- */
 
 static void test_oracle_self_check(void **state)
@@ -114,6 +184,18 @@ static void test_oracle_self_check(void **state)
     CHECK_EQ(ref_crc16(0xFFFFu, "123456789", 9), 0x29B1);
     CHECK_EQ(ref_crc16(ref_crc16(0xFFFFu, "1234", 4), "56789", 5), 0x29B1);
     CHECK_EQ(PRAM_MAGIC_CELL, CELL_MAGIC);
+    /* The layout word as documented: the span (value size, + 4 for a value
+     * at 16) in bits 0-12, the kind in 13-14 (0 user cell, 1 buffer control
+     * block, 2 region header), value at 16 in bit 15, schema in 16-31. */
+    CHECK_EQ(PRAM__KIND_CELL, REF_KIND_CELL);
+    CHECK_EQ(PRAM__KIND_BUF, REF_KIND_BUF);
+    CHECK_EQ(PRAM__KIND_REGION, REF_KIND_REGION);
+    CHECK_EQ(ref_layout_kind(16, 0x1FFB, REF_KIND_REGION, 0xABCD), 0xABCDDFFFu);
+    CHECK_EQ(ref_layout_kind(12, 8, REF_KIND_BUF, 7), 0x00072008u);
+    CHECK_EQ(ref_layout(16, 24, 0x8001), 0x8001801Cu);
+    CHECK_EQ(ref_layout(12, 28, 0x8001), 0x8001001Cu);
+    /* The largest value fits the span at either value offset. */
+    CHECK(PRAM_CELL_MAX_SIZE + 4u <= REF_SPAN_MAX);
 }
 
 static void test_geometry(void **state)
@@ -126,6 +208,7 @@ static void test_geometry(void **state)
         CHECK_EQ(k->cell->size, k->size);
         CHECK_EQ(k->cell->schema, k->schema);
         CHECK_EQ(k->cell->mode, k->mode);
+        CHECK_EQ(k->cell->kind, REF_KIND_CELL);
         CHECK_EQ(k->cell->value_offset, k->vo);
         CHECK_EQ(k->cell->value_offset, k->vo_decl);
         CHECK_EQ(k->cell->slot_size, k->ss);
@@ -145,10 +228,10 @@ static void test_geometry(void **state)
     CHECK(sizeof(big_t) >= 3900 && sizeof(big_t) <= PRAM_CELL_MAX_SIZE);
     /* PRAM_CELL_SIZE is the storage a cell takes. */
     g_ctx = "PRAM_CELL_SIZE";
-    CHECK_EQ(PRAM_CELL_SIZE(c_o13_s, PRAM_SINGLE), 28);
-    CHECK_EQ(PRAM_CELL_SIZE(c_o13_ab, PRAM_AB), 56);
-    CHECK_EQ(PRAM_CELL_SIZE(c_al8_ab, PRAM_AB), 80);
-    CHECK_EQ(PRAM_CELL_SIZE(c_big_ab, PRAM_AB), pram_cell_storage_size(&c_big_ab));
+    CHECK_EQ(PRAM_CELL_SIZE(c_o13_s), 28);
+    CHECK_EQ(PRAM_CELL_SIZE(c_o13_ab), 56);
+    CHECK_EQ(PRAM_CELL_SIZE(c_al8_ab), 80);
+    CHECK_EQ(PRAM_CELL_SIZE(c_big_ab), pram_cell_storage_size(&c_big_ab));
     CHECK_EQ(PRAM_SLOTS(PRAM_SINGLE), 1);
     CHECK_EQ(PRAM_SLOTS(PRAM_AB), 2);
     CHECK_EQ(pram_cell_storage_size(NULL), 0);
@@ -158,18 +241,20 @@ static void test_geometry(void **state)
 static void test_fresh_storage_invalid(void **state)
 {
     size_t i;
+    int path;
     (void)state;
-    for (i = 0; i < NCASES; i++) {
-        const cell_case_t *k = &cases[i];
-        uint64_t s0;
-        g_ctx = k->name;
-        memset(mem_of(k), 0, k->ss * nslots(k));
-        s0 = pram_test_stores;
-        CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_INVALID);
-        CHECK_EQ(pram_cell_is_valid(k->cell), 0);
-        check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
-        CHECK_EQ(pram_test_stores, s0);
-    }
+    for (i = 0; i < NCASES; i++)
+        for (path = 0; path < NPATHS; path++) {
+            const cell_case_t *k = &cases[i];
+            uint64_t s0;
+            set_ctx(k, path);
+            memset(mem_of(k), 0, k->ss * nslots(k));
+            s0 = pram_test_stores;
+            CHECK_EQ(status_via(k, path), PRAM_ERR_INVALID);
+            CHECK_EQ(valid_via(k, path), 0);
+            check_get_fails_via(k, path, PRAM_ERR_INVALID);
+            CHECK_EQ(pram_test_stores, s0);
+        }
 }
 
 /* CRC-16 a committed slot of case k holding v with sequence seq must carry:
@@ -186,8 +271,8 @@ static uint16_t expected_crc(const cell_case_t *k, const uint8_t *slot, uint16_t
 }
 
 /* Checks the byte layout of a committed slot against the oracle: magic at 0,
- * seal at 4, layout at 8 (size | 0x8000 for values at 16 | schema << 16),
- * value at vo. */
+ * seal at 4, layout at 8 (span = size + vo - 12 | kind 0 << 13 | 0x8000 for
+ * values at 16 | schema << 16), value at vo. */
 static void check_slot(const cell_case_t *k, unsigned slot, const uint8_t *v, uint16_t *seq)
 {
     const uint8_t *s = mem_of(k) + slot * k->ss;
@@ -195,7 +280,8 @@ static void check_slot(const cell_case_t *k, unsigned slot, const uint8_t *v, ui
     uint32_t seal = rd32(s + 4);
     CHECK_EQ(rd32(s), CELL_MAGIC);
     CHECK_EQ(rd32(s + 8), layout);
-    CHECK_EQ(rd32(s + 8) & 0x7FFFu, k->size);
+    CHECK_EQ(rd32(s + 8) & 0x1FFFu, k->size + k->vo - 12u);
+    CHECK_EQ((rd32(s + 8) >> 13) & 3u, REF_KIND_CELL);
     CHECK_EQ((rd32(s + 8) >> 15) & 1u, k->vo == 16u);
     CHECK_EQ(rd32(s + 8) >> 16, k->schema);
     CHECK_EQ(seal >> 16, expected_crc(k, s, (uint16_t)seal, v));
@@ -218,123 +304,156 @@ static void check_one_at_rest(const cell_case_t *k, unsigned slot)
     CHECK_EQ(rd32(mem_of(k) + (slot ^ 1u) * k->ss), 0);
 }
 
+/* get through both paths must return exactly v. */
+static void check_get_both(const cell_case_t *k, const uint8_t *v)
+{
+    int q;
+    for (q = 0; q < NPATHS; q++)
+        check_get_via(k, q, v);
+}
+
+/* get through both paths must fail with rc, out untouched. */
+static void check_get_fails_both(const cell_case_t *k, int rc)
+{
+    int q;
+    for (q = 0; q < NPATHS; q++)
+        check_get_fails_via(k, q, rc);
+}
+
 static void test_set_get_layout(void **state)
 {
     size_t i;
+    int path;
     (void)state;
-    for (i = 0; i < NCASES; i++) {
-        const cell_case_t *k = &cases[i];
-        const pram_cell_t *c = k->cell;
-        size_t len = k->ss * nslots(k), j;
-        uint64_t s0;
-        uint16_t seq1, seq2, seq3;
-        g_ctx = k->name;
-        /* Not zeros: every store, the retire of a never-used slot
-         * included, then changes a visible word. */
-        memset(mem_of(k), 0xA5, len);
-        mkval(va, k->size, i, 0x11);
-        mkval(vb, k->size, i, 0x22);
-        mkval(vc, k->size, i, 0x33);
+    for (i = 0; i < NCASES; i++)
+        for (path = 0; path < NPATHS; path++) {
+            const cell_case_t *k = &cases[i];
+            size_t len = k->ss * nslots(k), j;
+            uint64_t s0;
+            uint16_t seq1, seq2, seq3;
+            set_ctx(k, path);
+            /* Not zeros: every store, the retire of a never-used slot
+             * included, then changes a visible word. */
+            memset(mem_of(k), 0xA5, len);
+            mkval(va, k->size, i + 1000u * (unsigned)path, 0x11);
+            mkval(vb, k->size, i + 1000u * (unsigned)path, 0x22);
+            mkval(vc, k->size, i + 1000u * (unsigned)path, 0x33);
 
-        /* First set: magic<-0, value words, layout, seal, magic; A/B: slot 0
-         * with seq 1 (nothing valid), then slot 1's magic<-0. */
-        s0 = pram_test_stores;
-        CHECK_EQ(pram_cell_set(c, va, k->size), PRAM_OK);
-        CHECK_EQ(pram_test_stores - s0, set_stores(k));
-        CHECK_EQ(pram_cell_status(c), PRAM_OK);
-        CHECK_EQ(pram_cell_is_valid(c), 1);
-        check_get(c, k->size, va);
-        check_slot(k, 0, va, &seq1);
-        /* Values at 16: the padding 12..15 is never written (it stays
-         * 0xA5, and the seal covers it as stored). */
-        for (j = 12; j < k->vo; j++)
-            CHECK_EQ(mem_of(k)[j], 0xA5);
-        if (k->mode == PRAM_AB) {
-            CHECK_EQ(seq1, 1);
-            check_one_at_rest(k, 0);
-            /* The retire clears the magic word only. */
-            for (j = 4; j < k->ss; j++)
-                CHECK_EQ(mem_of(k)[k->ss + j], 0xA5);
-        }
-
-        /* Second set: A/B goes to the other slot with seq+1, then retires
-         * the slot that held va (its magic only: the rest stays as it was). */
-        memcpy(before, mem_of(k), len);
-        s0 = pram_test_stores;
-        CHECK_EQ(pram_cell_set(c, vb, k->size), PRAM_OK);
-        CHECK_EQ(pram_test_stores - s0, set_stores(k));
-        check_get(c, k->size, vb);
-        if (k->mode == PRAM_SINGLE) {
-            check_slot(k, 0, vb, NULL);
-        } else {
-            check_slot(k, 1, vb, &seq2);
-            CHECK_EQ(seq2, (uint16_t)(seq1 + 1u));
+            /* First set: magic<-0, value words, layout, seal, magic; A/B:
+             * slot 0 with seq 1 (nothing valid), then slot 1's magic<-0. */
+            s0 = pram_test_stores;
+            CHECK_EQ(set_via(k, path, va), PRAM_OK);
+            CHECK_EQ(pram_test_stores - s0, set_stores(k));
+            CHECK_EQ(status_via(k, path), PRAM_OK);
+            CHECK_EQ(valid_via(k, path), 1);
+            CHECK_EQ(pram_cell_status(k->cell), PRAM_OK);
+            check_get_both(k, va);
+            check_slot(k, 0, va, &seq1);
+            /* Values at 16: the padding 12..15 is never written (it stays
+             * 0xA5, and the seal covers it as stored). */
             for (j = 12; j < k->vo; j++)
-                CHECK_EQ(mem_of(k)[k->ss + j], 0xA5);
-            check_one_at_rest(k, 1);
-            CHECK_MEM(mem_of(k) + 4, before + 4, k->ss - 4);
-            /* Third set: back to the first slot; slot 1 retired. */
+                CHECK_EQ(mem_of(k)[j], 0xA5);
+            if (k->mode == PRAM_AB) {
+                CHECK_EQ(seq1, 1);
+                check_one_at_rest(k, 0);
+                /* The retire clears the magic word only. */
+                for (j = 4; j < k->ss; j++)
+                    CHECK_EQ(mem_of(k)[k->ss + j], 0xA5);
+            }
+
+            /* Second set: A/B goes to the other slot with seq+1, then
+             * retires the slot that held va (its magic only: the rest stays
+             * as it was). */
             memcpy(before, mem_of(k), len);
             s0 = pram_test_stores;
-            CHECK_EQ(pram_cell_set(c, vc, k->size), PRAM_OK);
+            CHECK_EQ(set_via(k, path, vb), PRAM_OK);
             CHECK_EQ(pram_test_stores - s0, set_stores(k));
-            check_get(c, k->size, vc);
-            check_slot(k, 0, vc, &seq3);
-            CHECK_EQ(seq3, (uint16_t)(seq1 + 2u));
-            check_one_at_rest(k, 0);
-            CHECK_MEM(mem_of(k) + k->ss + 4, before + k->ss + 4, k->ss - 4);
+            check_get_both(k, vb);
+            if (k->mode == PRAM_SINGLE) {
+                check_slot(k, 0, vb, NULL);
+            } else {
+                check_slot(k, 1, vb, &seq2);
+                CHECK_EQ(seq2, (uint16_t)(seq1 + 1u));
+                for (j = 12; j < k->vo; j++)
+                    CHECK_EQ(mem_of(k)[k->ss + j], 0xA5);
+                check_one_at_rest(k, 1);
+                CHECK_MEM(mem_of(k) + 4, before + 4, k->ss - 4);
+                /* Third set: back to the first slot; slot 1 retired. */
+                memcpy(before, mem_of(k), len);
+                s0 = pram_test_stores;
+                CHECK_EQ(set_via(k, path, vc), PRAM_OK);
+                CHECK_EQ(pram_test_stores - s0, set_stores(k));
+                check_get_both(k, vc);
+                check_slot(k, 0, vc, &seq3);
+                CHECK_EQ(seq3, (uint16_t)(seq1 + 2u));
+                check_one_at_rest(k, 0);
+                CHECK_MEM(mem_of(k) + k->ss + 4, before + k->ss + 4, k->ss - 4);
+            }
+            CHECK_EQ(status_via(k, path), PRAM_OK);
+
+            /* Readers never store. */
+            s0 = pram_test_stores;
+            (void)status_via(k, path);
+            (void)valid_via(k, path);
+            (void)get_via(k, path, obuf);
+            CHECK_EQ(pram_test_stores, s0);
+
+            /* Same value again: still committed, still readable. */
+            memcpy(va, obuf, k->size);
+            CHECK_EQ(set_via(k, path, va), PRAM_OK);
+            check_get_both(k, va);
+            if (k->mode == PRAM_AB)
+                check_one_at_rest(k, 1);
+            /* The other path takes over where this one left off (A/B: the
+             * other slot, seq + 1). */
+            if (k->mode == PRAM_AB)
+                seq1 = (uint16_t)rd32(mem_of(k) + k->ss + 4);
+            CHECK_EQ(set_via(k, path ^ 1, vb), PRAM_OK);
+            check_get_both(k, vb);
+            check_slot(k, 0, vb, &seq2);
+            if (k->mode == PRAM_AB) {
+                CHECK_EQ(seq2, (uint16_t)(seq1 + 1u));
+                check_one_at_rest(k, 0);
+            }
         }
-        CHECK_EQ(pram_cell_status(c), PRAM_OK);
-
-        /* Readers never store. */
-        s0 = pram_test_stores;
-        (void)pram_cell_status(c);
-        (void)pram_cell_is_valid(c);
-        (void)pram_cell_get(c, obuf, k->size);
-        CHECK_EQ(pram_test_stores, s0);
-
-        /* Same value again: still committed, still readable. */
-        memcpy(va, obuf, k->size);
-        CHECK_EQ(pram_cell_set(c, va, k->size), PRAM_OK);
-        check_get(c, k->size, va);
-        if (k->mode == PRAM_AB)
-            check_one_at_rest(k, 1);
-    }
 }
 
 static void test_invalidate(void **state)
 {
     size_t i;
+    int path;
     (void)state;
-    for (i = 0; i < NCASES; i++) {
-        const cell_case_t *k = &cases[i];
-        const pram_cell_t *c = k->cell;
-        uint64_t s0;
-        g_ctx = k->name;
-        memset(mem_of(k), 0, k->ss * nslots(k));
-        mkval(va, k->size, i + 100, 0x41);
-        mkval(vb, k->size, i + 100, 0x42);
-        CHECK_EQ(pram_cell_set(c, va, k->size), PRAM_OK);
-        CHECK_EQ(pram_cell_set(c, vb, k->size), PRAM_OK);
-        s0 = pram_test_stores;
-        CHECK_EQ(pram_cell_invalidate(c), PRAM_OK);
-        CHECK_EQ(pram_test_stores - s0, nslots(k));
-        CHECK_EQ(pram_cell_status(c), PRAM_ERR_INVALID);
-        CHECK_EQ(pram_cell_is_valid(c), 0);
-        check_get_fails(c, k->size, PRAM_ERR_INVALID);
-        /* Every slot's magic is cleared: no older value can come back. */
-        CHECK_EQ(rd32(mem_of(k)), 0);
-        if (k->mode == PRAM_AB)
-            CHECK_EQ(rd32(mem_of(k) + k->ss), 0);
-        /* Invalidating an invalid cell is harmless. */
-        CHECK_EQ(pram_cell_invalidate(c), PRAM_OK);
-        CHECK_EQ(pram_cell_status(c), PRAM_ERR_INVALID);
-        /* And set works again. */
-        CHECK_EQ(pram_cell_set(c, va, k->size), PRAM_OK);
-        check_get(c, k->size, va);
-        CHECK_EQ(pram_cell_set(c, vb, k->size), PRAM_OK);
-        check_get(c, k->size, vb);
-    }
+    for (i = 0; i < NCASES; i++)
+        for (path = 0; path < NPATHS; path++) {
+            const cell_case_t *k = &cases[i];
+            uint64_t s0;
+            set_ctx(k, path);
+            memset(mem_of(k), 0, k->ss * nslots(k));
+            mkval(va, k->size, i + 100, 0x41);
+            mkval(vb, k->size, i + 100, 0x42);
+            CHECK_EQ(set_via(k, path, va), PRAM_OK);
+            CHECK_EQ(set_via(k, path, vb), PRAM_OK);
+            s0 = pram_test_stores;
+            CHECK_EQ(invalidate_via(k, path), PRAM_OK);
+            CHECK_EQ(pram_test_stores - s0, nslots(k));
+            CHECK_EQ(status_via(k, path), PRAM_ERR_INVALID);
+            CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_INVALID);
+            CHECK_EQ(valid_via(k, path), 0);
+            check_get_fails_via(k, path, PRAM_ERR_INVALID);
+            check_get_fails_via(k, path ^ 1, PRAM_ERR_INVALID);
+            /* Every slot's magic is cleared: no older value can come back. */
+            CHECK_EQ(rd32(mem_of(k)), 0);
+            if (k->mode == PRAM_AB)
+                CHECK_EQ(rd32(mem_of(k) + k->ss), 0);
+            /* Invalidating an invalid cell is harmless. */
+            CHECK_EQ(invalidate_via(k, path), PRAM_OK);
+            CHECK_EQ(status_via(k, path), PRAM_ERR_INVALID);
+            /* And set works again. */
+            CHECK_EQ(set_via(k, path, va), PRAM_OK);
+            check_get_both(k, va);
+            CHECK_EQ(set_via(k, path, vb), PRAM_OK);
+            check_get_both(k, vb);
+        }
 }
 
 /* Argument errors: nothing read, nothing stored, obuf untouched. */
@@ -366,9 +485,14 @@ static void test_argument_errors(void **state)
         CHECK_EQ(pram_cell_status(NULL), PRAM_ERR_NULL);
         CHECK_EQ(pram_cell_is_valid(NULL), 0);
         CHECK_EQ(pram_cell_invalidate(NULL), PRAM_ERR_NULL);
+        /* The typed calls: NULL is refused before anything is read or
+         * written (a single-slot set would otherwise open its slot first). */
+        CHECK_EQ(k->typed->get(NULL), PRAM_ERR_NULL);
+        CHECK_EQ(k->typed->set(NULL), PRAM_ERR_NULL);
         CHECK_EQ(pram_test_stores, s0);
         CHECK_MEM(mem_of(k), before, len);
         check_get(c, k->size, va);
+        check_get_via(k, 1, va);
     }
 }
 
@@ -377,9 +501,17 @@ static void test_bad_descriptors(void **state)
 {
     static union { uint32_t w[32]; uint8_t b[128]; } m;
     pram_cell_t d;
-    const pram_cell_t good = PRAM_CELL_INIT_AT(c_o13_ab, 1, PRAM_AB, &m);
+    const pram_cell_t good = PRAM_CELL_INIT_AT(c_o13_ab, &m);
     (void)state;
     g_ctx = "descriptors";
+    /* The initializer takes everything but the address from the declaration. */
+    CHECK(good.addr == (void *)&m && good.region == NULL && good.offset == 0);
+    CHECK_EQ(good.size, 13);
+    CHECK_EQ(good.schema, 0xFFFF);
+    CHECK_EQ(good.value_offset, 12);
+    CHECK_EQ(good.slot_size, 28);
+    CHECK_EQ(good.mode, PRAM_AB);
+    CHECK_EQ(good.kind, PRAM__KIND_CELL);
     memset(&m, 0x77, sizeof m);
     memcpy(va, "0123456789abc", 13);
     d = good;
@@ -401,23 +533,63 @@ static void test_bad_descriptors(void **state)
     d = good, d.value_offset = 20, d.slot_size = 36; /* fits, but neither 12 nor 16 */
     CHECK_EQ(pram_cell_status(&d), PRAM_ERR_DESC);
     CHECK_EQ(pram_cell_set(&d, va, 13), PRAM_ERR_DESC);
-    d = good, d.magic = 0u;
+    /* Kinds past the region header's (3: the last the layout word can
+     * hold, and values it cannot) are no container's. */
+    d = good, d.kind = 3u;
     CHECK_EQ(pram_cell_status(&d), PRAM_ERR_DESC);
     CHECK_EQ(pram_cell_set(&d, va, 13), PRAM_ERR_DESC);
-    d = good, d.magic = 0xFFFFFFFFu;
     CHECK_EQ(pram_cell_invalidate(&d), PRAM_ERR_DESC);
+    check_get_fails(&d, 13, PRAM_ERR_DESC);
+    d = good, d.kind = 4u;
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_DESC);
+    d = good, d.kind = 0xFFu;
+    CHECK_EQ(pram_cell_invalidate(&d), PRAM_ERR_DESC);
+    CHECK_EQ(pram_cell_set(&d, va, 13), PRAM_ERR_DESC);
     CHECK_MEM(&m, before, sizeof m);
     /* Well-formed descriptors of another layout over the same bytes: the
-     * value moved to 16 (same size and schema) is another layout; another
-     * magic (a buffer control block's) sees nothing there. */
+     * value moved to 16 (same size and schema) is another layout; so is
+     * every other kind (a buffer control block's, a region header's): one
+     * magic for all, the kind in the layout word tells them apart, and the
+     * CRC checks. */
     d = good, d.value_offset = 16, d.slot_size = 32;
     CHECK_EQ(pram_cell_status(&d), PRAM_ERR_LAYOUT);
     check_get_fails(&d, 13, PRAM_ERR_LAYOUT);
-    d = good, d.magic = PRAM_MAGIC_BUF;
-    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_INVALID);
+    d = good, d.kind = PRAM__KIND_BUF;
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_LAYOUT);
+    check_get_fails(&d, 13, PRAM_ERR_LAYOUT);
+    d = good, d.kind = PRAM__KIND_REGION;
+    CHECK_EQ(pram_cell_status(&d), PRAM_ERR_LAYOUT);
+    check_get_fails(&d, 13, PRAM_ERR_LAYOUT);
     CHECK_MEM(&m, before, sizeof m);
     d = good;
     check_get(&d, 13, va);
+    /* Written through a descriptor of another kind, the slot carries that
+     * kind in its layout word (and the user cell reads LAYOUT); each kind
+     * reads only its own. */
+    {
+        static const unsigned kinds[] = {PRAM__KIND_BUF, PRAM__KIND_REGION};
+        size_t j;
+        for (j = 0; j < 2; j++) {
+            uint32_t lw = ref_layout_kind(12, 13, kinds[j], 0xFFFF);
+            uint16_t sq;
+            d = good, d.kind = (uint8_t)kinds[j];
+            CHECK_EQ(pram_cell_set(&d, vb, 13), PRAM_OK);
+            check_get(&d, 13, vb);
+            sq = (uint16_t)rd32(m.b + 28 + 4);
+            CHECK_EQ(rd32(m.b + 28), CELL_MAGIC); /* slot 1: the value was in 0 */
+            CHECK_EQ(rd32(m.b + 28 + 8), lw);
+            CHECK_EQ(rd32(m.b + 28 + 4) >> 16, ref_slot_crc(m.b + 28, lw, sq));
+            CHECK_MEM(m.b + 28 + 12, vb, 13);
+            CHECK_EQ(rd32(m.b), 0);
+            CHECK_EQ(pram_cell_status(&good), PRAM_ERR_LAYOUT);
+            check_get_fails(&good, 13, PRAM_ERR_LAYOUT);
+            d.kind = (uint8_t)kinds[j ^ 1u];
+            CHECK_EQ(pram_cell_status(&d), PRAM_ERR_LAYOUT);
+            /* Back to the user cell: its own value again, in slot 0. */
+            memcpy(&m, before, sizeof m);
+        }
+        check_get(&good, 13, va);
+    }
 }
 
 /* A/B: a slot with seq 0xFFFF, then set: the new seq 0 must win.  Both-valid
@@ -440,7 +612,7 @@ static void test_ab_seq_wraparound(void **state)
     /* Slot 0 at 0xFFFF, slot 1 garbage. */
     memset(m, 0xEE, 2 * k->ss);
     ref_craft(m, k->vo, 13, k->schema, 0xFFFFu, va);
-    check_get(k->cell, 13, va);
+    check_get_both(k, va);
     memcpy(before, m, 2 * k->ss);
     CHECK_EQ(pram_cell_set(k->cell, vb, 13), PRAM_OK);
     check_slot(k, 1, vb, &sq);
@@ -448,21 +620,21 @@ static void test_ab_seq_wraparound(void **state)
     /* Slot 0 retired: magic cleared, nothing else touched. */
     check_one_at_rest(k, 1);
     CHECK_MEM(m + 4, before + 4, k->ss - 4);
-    check_get(k->cell, 13, vb);
+    check_get_both(k, vb);
     CHECK_EQ(pram_cell_set(k->cell, vc, 13), PRAM_OK);
     check_slot(k, 0, vc, &sq);
     CHECK_EQ(sq, 0x0001u);
     check_one_at_rest(k, 0);
-    check_get(k->cell, 13, vc);
+    check_get_both(k, vc);
 
-    /* Same from slot 1. */
+    /* Same from slot 1, through the typed call. */
     memset(m, 0, 2 * k->ss);
     ref_craft(m + k->ss, k->vo, 13, k->schema, 0xFFFFu, va);
-    CHECK_EQ(pram_cell_set(k->cell, vb, 13), PRAM_OK);
+    CHECK_EQ(set_via(k, 1, vb), PRAM_OK);
     check_slot(k, 0, vb, &sq);
     CHECK_EQ(sq, 0x0000u);
     check_one_at_rest(k, 0);
-    check_get(k->cell, 13, vb);
+    check_get_both(k, vb);
 
     /* Both valid (as a reset between commit and retire leaves them), every
      * unambiguous distance: the newer one wins, whichever slot it is in,
@@ -486,15 +658,15 @@ static void test_ab_seq_wraparound(void **state)
             memset(m, 0, 2 * k->ss);
             ref_craft(m + (where ^ 1u) * k->ss, k->vo, 13, k->schema, older, va);
             ref_craft(m + where * k->ss, k->vo, 13, k->schema, newer, vb);
-            check_get(k->cell, 13, vb);
+            check_get_both(k, vb);
             CHECK_EQ(pram_cell_status(k->cell), PRAM_OK);
             /* The next set goes over the older slot with newer+1 and wins;
              * it then retires the slot of the previous newest. */
-            CHECK_EQ(pram_cell_set(k->cell, vc, 13), PRAM_OK);
+            CHECK_EQ(set_via(k, (int)((i >> 1) & 1u), vc), PRAM_OK);
             check_slot(k, where ^ 1u, vc, &sq);
             CHECK_EQ(sq, (uint16_t)(newer + 1u));
             check_one_at_rest(k, where ^ 1u);
-            check_get(k->cell, 13, vc);
+            check_get_both(k, vc);
         }
     }
 }
@@ -538,22 +710,24 @@ static void test_ab_ambiguous_and_garbage_seq(void **state)
         CHECK(memcmp(obuf, va, 7) == 0 || memcmp(obuf, vb, 7) == 0);
         CHECK_EQ(obuf[7], 0x5A);
         got = memcmp(obuf, va, 7) == 0 ? 0u : 1u;
+        check_get_via(k, 1, got ? vb : va); /* the typed get reads the same slot */
         if (d != 0x8000u) /* equal seqs: slot 0, as the cell spec says */
             CHECK_EQ(got, (unsigned)ref_newest(k, NULL, NULL));
         CHECK_EQ(pram_cell_status(k->cell), PRAM_OK);
-        CHECK_EQ(pram_cell_set(k->cell, vc, 7), PRAM_OK);
-        check_get(k->cell, 7, vc);
+        CHECK_EQ(k->typed->status(), PRAM_OK);
+        CHECK_EQ(set_via(k, (int)(i & 1u), vc), PRAM_OK);
+        check_get_both(k, vc);
         check_slot(k, got ^ 1u, vc, &sq);
         CHECK_EQ(sq, (uint16_t)((got ? s1 : s0) + 1u));
         check_one_at_rest(k, got ^ 1u);
-        CHECK_EQ(pram_cell_set(k->cell, vd, 7), PRAM_OK);
-        check_get(k->cell, 7, vd);
+        CHECK_EQ(set_via(k, (int)(i & 1u), vd), PRAM_OK);
+        check_get_both(k, vd);
         check_slot(k, got, vd, &sq);
         CHECK_EQ(sq, (uint16_t)((got ? s1 : s0) + 2u));
         check_one_at_rest(k, got);
         /* Neither of the crafted values is still readable as the newest. */
-        CHECK_EQ(pram_cell_set(k->cell, vc, 7), PRAM_OK);
-        check_get(k->cell, 7, vc);
+        CHECK_EQ(set_via(k, (int)(i & 1u), vc), PRAM_OK);
+        check_get_both(k, vc);
         check_one_at_rest(k, got ^ 1u);
     }
     /* One valid slot, the other random garbage with a random seq. */
@@ -562,10 +736,10 @@ static void test_ab_ambiguous_and_garbage_seq(void **state)
         uint16_t s = (uint16_t)test_rand(&rs);
         test_fill_random(m, 2 * k->ss, &rs);
         ref_craft(m + where * k->ss, k->vo, 7, k->schema, s, va);
-        check_get(k->cell, 7, va);
+        check_get_both(k, va);
         memcpy(before, m, 2 * k->ss);
-        CHECK_EQ(pram_cell_set(k->cell, vb, 7), PRAM_OK);
-        check_get(k->cell, 7, vb);
+        CHECK_EQ(set_via(k, (int)((i >> 1) & 1u), vb), PRAM_OK);
+        check_get_both(k, vb);
         check_slot(k, where ^ 1u, vb, &sq);
         CHECK_EQ(sq, (uint16_t)(s + 1u));
         check_one_at_rest(k, where ^ 1u);
@@ -592,14 +766,19 @@ static void test_ab_mixed_layouts(void **state)
         ref_craft(m + where * k->ss, k->vo, 13, k->schema, 10, va);
         ref_craft(m + (where ^ 1u) * k->ss, k->vo, 13, 1, 11, vb);
         CHECK_EQ(pram_cell_status(k->cell), PRAM_OK);
-        check_get(k->cell, 13, va);
+        check_get_both(k, va);
+        /* Other slot: another kind of container (same size and schema). */
+        ref_craft_layout(m + (where ^ 1u) * k->ss, ref_layout_kind(k->vo, 13, REF_KIND_BUF, k->schema),
+                         11, vb);
+        check_get_both(k, va);
         /* Other slot: another size. */
         ref_craft(m + (where ^ 1u) * k->ss, k->vo, 12, k->schema, 11, vb);
-        check_get(k->cell, 13, va);
+        check_get_both(k, va);
         /* Our slot's CRC broken: only the foreign layout left -> LAYOUT. */
         m[where * k->ss + k->vo] ^= 1u;
         CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_LAYOUT);
-        check_get_fails(k->cell, 13, PRAM_ERR_LAYOUT);
+        CHECK_EQ(k->typed->status(), PRAM_ERR_LAYOUT);
+        check_get_fails_both(k, PRAM_ERR_LAYOUT);
         /* Foreign layout + zeroed slot -> LAYOUT; both foreign -> LAYOUT. */
         memset(m + where * k->ss, 0, k->ss);
         CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_LAYOUT);
@@ -678,16 +857,18 @@ static void check_after_n(const cell_case_t *k, unsigned t, const uint8_t *v, lo
 static void test_set_store_order(void **state)
 {
     size_t i;
+    int path;
     (void)state;
-    for (i = 0; i < NCASES; i++) {
-        const cell_case_t *k = &cases[i];
+    for (i = 0; i < NCASES * NPATHS; i++) {
+        const cell_case_t *k = &cases[i / NPATHS];
         size_t len = k->ss * nslots(k), total = set_stores(k), commit = commit_store(k), n;
         unsigned cur;
         cell_op_t x;
-        g_ctx = k->name;
-        mkval(va, k->size, i + 300, 0x61);
-        mkval(vb, k->size, i + 300, 0x72);
-        x.cell = k->cell, x.value = vb, x.size = k->size;
+        path = (int)(i % NPATHS);
+        set_ctx(k, path);
+        mkval(va, k->size, i / NPATHS + 300, 0x61);
+        mkval(vb, k->size, i / NPATHS + 300, (uint8_t)(0x72 + path));
+        x.cell = k->cell, x.value = vb, x.size = k->size, x.typed = k->typed, x.rc = 1;
         for (cur = 0; cur < nslots(k); cur++) {
             /* Single: slot garbage (every store then visibly changes a
              * word).  A/B: slot `cur` holds the current value (seq 0x1234),
@@ -702,17 +883,18 @@ static void test_set_store_order(void **state)
                 int cut;
                 memcpy(mem_of(k), before, len);
                 s0 = pram_test_stores;
-                cut = run_cut(op_cell_set, &x, n, 0);
+                x.rc = 1;
+                cut = run_cut(set_op(path), &x, n, 0);
                 CHECK_EQ(cut, n <= total);
                 CHECK_EQ(pram_test_stores - s0, n <= total ? n : total);
                 check_after_n(k, t, vb, k->mode == PRAM_AB ? 0x1235 : -1, n);
                 if (n < commit) {
                     if (k->mode == PRAM_AB)
-                        check_get(k->cell, k->size, va);
+                        check_get_both(k, va);
                     else
-                        check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
+                        check_get_fails_both(k, PRAM_ERR_INVALID);
                 } else {
-                    check_get(k->cell, k->size, vb);
+                    check_get_both(k, vb);
                     if (n > total)
                         CHECK_EQ(x.rc, PRAM_OK);
                 }
@@ -731,8 +913,9 @@ static void test_set_store_order(void **state)
             ref_craft(before, k->vo, k->size, k->schema, 0, va);
             for (n = 1; n < total; n++) {
                 memcpy(mem_of(k), before, len);
-                CHECK_EQ(run_cut(op_cell_set, &x, n, 0), 1);
+                CHECK_EQ(run_cut(set_op(path), &x, n, 0), 1);
                 CHECK_EQ(pram_cell_status(k->cell), PRAM_ERR_INVALID);
+                CHECK_EQ(k->typed->status(), PRAM_ERR_INVALID);
             }
         } else {
             /* A/B first commit (nothing valid): slot 0 with seq 1, slot 1
@@ -742,13 +925,13 @@ static void test_set_store_order(void **state)
             for (n = 1; n <= total + 2; n++) {
                 int cut;
                 memcpy(mem_of(k), before, len);
-                cut = run_cut(op_cell_set, &x, n, 0);
+                cut = run_cut(set_op(path), &x, n, 0);
                 CHECK_EQ(cut, n <= total);
                 check_after_n(k, 0, vb, 1, n);
                 if (n < commit) {
-                    check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
+                    check_get_fails_both(k, PRAM_ERR_INVALID);
                 } else {
-                    check_get(k->cell, k->size, vb);
+                    check_get_both(k, vb);
                     check_slot(k, 0, vb, NULL);
                 }
             }
@@ -762,38 +945,40 @@ static void test_ab_invalidate_order(void **state)
 {
     static const unsigned tears[] = {0u, 0x1u, 0x3u, 0x7u, 0xEu};
     size_t i, ti;
+    int path;
     (void)state;
-    for (i = 0; i < NCASES; i++) {
-        const cell_case_t *k = &cases[i];
+    for (i = 0; i < NCASES * NPATHS; i++) {
+        const cell_case_t *k = &cases[i / NPATHS];
         size_t len = k->ss * nslots(k);
         unsigned newer;
         cell_op_t x;
         if (k->mode != PRAM_AB)
             continue;
-        g_ctx = k->name;
-        mkval(va, k->size, i + 400, 0x81);
-        mkval(vb, k->size, i + 400, 0x92);
-        x.cell = k->cell;
+        path = (int)(i % NPATHS);
+        set_ctx(k, path);
+        mkval(va, k->size, i / NPATHS + 400, 0x81);
+        mkval(vb, k->size, i / NPATHS + 400, 0x92);
+        x.cell = k->cell, x.typed = k->typed;
         for (newer = 0; newer < 2; newer++) {
             memset(before, 0, len);
             ref_craft(before + (newer ^ 1u) * k->ss, k->vo, k->size, k->schema, 0x40, va);
             ref_craft(before + newer * k->ss, k->vo, k->size, k->schema, 0x41, vb);
             for (ti = 0; ti < sizeof tears / sizeof tears[0]; ti++) {
                 memcpy(mem_of(k), before, len);
-                CHECK_EQ(run_cut(op_cell_invalidate, &x, 1, tears[ti]), 1);
+                CHECK_EQ(run_cut(invalidate_op(path), &x, 1, tears[ti]), 1);
                 /* The older slot went first; the newer is untouched. */
                 CHECK_MEM(mem_of(k) + newer * k->ss, before + newer * k->ss, k->ss);
                 CHECK(rd32(mem_of(k) + (newer ^ 1u) * k->ss) != CELL_MAGIC);
-                check_get(k->cell, k->size, vb);
+                check_get_both(k, vb);
                 memcpy(mem_of(k), before, len);
-                CHECK_EQ(run_cut(op_cell_invalidate, &x, 2, tears[ti]), 1);
-                check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
+                CHECK_EQ(run_cut(invalidate_op(path), &x, 2, tears[ti]), 1);
+                check_get_fails_both(k, PRAM_ERR_INVALID);
             }
             /* Single-valid A/B cell: same, one real clear suffices. */
             memcpy(mem_of(k), before, len);
             memset(mem_of(k) + (newer ^ 1u) * k->ss, 0, k->ss);
-            CHECK_EQ(run_cut(op_cell_invalidate, &x, 1, 0), 1);
-            check_get(k->cell, k->size, vb);
+            CHECK_EQ(run_cut(invalidate_op(path), &x, 1, 0), 1);
+            check_get_both(k, vb);
         }
     }
 }
@@ -864,15 +1049,17 @@ static void test_ab_one_valid_at_rest(void **state)
 {
     size_t i;
     uint64_t rs = 2024;
+    int path;
     (void)state;
-    for (i = 0; i < NCASES; i++) {
-        const cell_case_t *k = &cases[i];
+    for (i = 0; i < NCASES * NPATHS; i++) {
+        const cell_case_t *k = &cases[i / NPATHS];
         int st, r;
         if (k->mode != PRAM_AB)
             continue;
-        g_ctx = k->name;
-        mkval(va, k->size, i + 500, 0x13);
-        mkval(vb, k->size, i + 500, 0x24);
+        path = (int)(i % NPATHS);
+        set_ctx(k, path);
+        mkval(va, k->size, i / NPATHS + 500, 0x13);
+        mkval(vb, k->size, i / NPATHS + 500, 0x24);
         for (st = 0; st < AT_REST_STATES; st++) {
             prepare_state(k, st, &rs);
             for (r = 0; r < 4; r++) {
@@ -894,12 +1081,12 @@ static void test_ab_one_valid_at_rest(void **state)
                 }
                 mkval(vc, k->size, (uint64_t)(st * 10 + r), (uint8_t)(0xC0u + (unsigned)r));
                 s0 = pram_test_stores;
-                CHECK_EQ(pram_cell_set(k->cell, vc, k->size), PRAM_OK);
+                CHECK_EQ(set_via(k, path, vc), PRAM_OK);
                 CHECK_EQ(pram_test_stores - s0, set_stores(k));
                 check_slot(k, t, vc, &sq);
                 CHECK_EQ(sq, want_seq);
                 check_one_at_rest(k, t);
-                check_get(k->cell, k->size, vc);
+                check_get_both(k, vc);
             }
         }
         g_iter = -1;
@@ -914,20 +1101,23 @@ static void test_ab_cut_between_commit_and_retire(void **state)
 {
     static const unsigned tears[] = {0u, 0x1u, 0x3u, 0x7u, 0xEu};
     size_t i, ti;
+    int path;
     (void)state;
-    for (i = 0; i < NCASES; i++) {
-        const cell_case_t *k = &cases[i];
+    for (i = 0; i < NCASES * NPATHS; i++) {
+        const cell_case_t *k = &cases[i / NPATHS];
         size_t len = k->ss * 2u;
         int pre;
         cell_op_t x;
         if (k->mode != PRAM_AB)
             continue;
-        g_ctx = k->name;
-        mkval(va, k->size, i + 600, 0x15);
-        mkval(vb, k->size, i + 600, 0x26);
-        mkval(vc, k->size, i + 600, 0x37);
-        mkval(vd, k->size, i + 600, 0x48);
-        x.cell = k->cell, x.size = k->size;
+        /* The cut set through `path`; the next boot's set through the other. */
+        path = (int)(i % NPATHS);
+        set_ctx(k, path);
+        mkval(va, k->size, i / NPATHS + 600, 0x15);
+        mkval(vb, k->size, i / NPATHS + 600, 0x26);
+        mkval(vc, k->size, i / NPATHS + 600, 0x37);
+        mkval(vd, k->size, i / NPATHS + 600, 0x48);
+        x.cell = k->cell, x.size = k->size, x.typed = k->typed;
         /* 0 nothing valid, 1 va in slot 0, 2 va in slot 1, 3 vd older in
          * slot 0 and va newer in slot 1 (itself such a cut), 4 reversed. */
         for (pre = 0; pre <= 4; pre++) {
@@ -952,17 +1142,17 @@ static void test_ab_cut_between_commit_and_retire(void **state)
                 /* Cut at the commit store. */
                 memcpy(mem_of(k), before, len);
                 x.value = vb;
-                CHECK_EQ(run_cut(op_cell_set, &x, commit_store(k), tears[ti]), 1);
+                CHECK_EQ(run_cut(set_op(path), &x, commit_store(k), tears[ti]), 1);
                 /* The slot holding the old value is untouched so far. */
                 CHECK_MEM(mem_of(k) + (t ^ 1u) * k->ss, before + (t ^ 1u) * k->ss, k->ss);
                 if (tears[ti] != 0) {
                     if (cur >= 0)
-                        check_get(k->cell, k->size, va);
+                        check_get_both(k, va);
                     else
-                        check_get_fails(k->cell, k->size, PRAM_ERR_INVALID);
+                        check_get_fails_both(k, PRAM_ERR_INVALID);
                     continue;
                 }
-                check_get(k->cell, k->size, vb);
+                check_get_both(k, vb);
                 check_slot(k, t, vb, &sq);
                 CHECK_EQ(sq, cur >= 0 ? (uint16_t)(cur_seq + 1u) : 1u);
                 CHECK_EQ(ref_newest(k, NULL, NULL), (int)t);
@@ -971,9 +1161,10 @@ static void test_ab_cut_between_commit_and_retire(void **state)
                 /* The next boot's set: over the older slot, seq + 1, then
                  * the slot it superseded is retired. */
                 x.value = vc;
-                CHECK_EQ(run_cut(op_cell_set, &x, 0, 0), 0);
+                x.rc = 1;
+                CHECK_EQ(run_cut(set_op(path ^ 1), &x, 0, 0), 0);
                 CHECK_EQ(x.rc, PRAM_OK);
-                check_get(k->cell, k->size, vc);
+                check_get_both(k, vc);
                 check_slot(k, t ^ 1u, vc, NULL);
                 CHECK_EQ(rd32(mem_of(k) + (t ^ 1u) * k->ss + 4) & 0xFFFFu, (uint16_t)(sq + 1u));
                 check_one_at_rest(k, t ^ 1u);
@@ -983,8 +1174,8 @@ static void test_ab_cut_between_commit_and_retire(void **state)
             for (ti = 0; ti < sizeof tears / sizeof tears[0]; ti++) {
                 memcpy(mem_of(k), before, len);
                 x.value = vb;
-                CHECK_EQ(run_cut(op_cell_set, &x, set_stores(k), tears[ti]), 1);
-                check_get(k->cell, k->size, vb);
+                CHECK_EQ(run_cut(set_op(path), &x, set_stores(k), tears[ti]), 1);
+                check_get_both(k, vb);
                 CHECK_EQ(count_magic(k), 1);
                 CHECK_EQ(count_valid(k), 1);
                 CHECK_EQ(ref_newest(k, NULL, NULL), (int)t);
@@ -1043,7 +1234,9 @@ static void test_ab_corrupt_newest_no_fallback(void **state)
                     if (flips[f] != 0xFF || p < 8 || p >= 12)
                         CHECK_EQ(want, PRAM_ERR_INVALID);
                     CHECK_EQ(pram_cell_status(k->cell), want);
+                    CHECK_EQ(k->typed->status(), want);
                     CHECK_EQ(pram_cell_is_valid(k->cell), 0);
+                    check_get_fails_via(k, 1, want);
                     check_get_fails(k->cell, k->size, want); /* out untouched */
                     CHECK(memcmp(obuf, prev_v, k->size) != 0);
                 }
@@ -1057,16 +1250,33 @@ static void test_ab_corrupt_newest_no_fallback(void **state)
 /* ---- Another layout's header vs nothing valid ---------------------------------- */
 
 /* The cell must read `want` (an error) everywhere a reader looks: the generic
- * API, the typed path (pram__cell_status, what name_status() calls), get
- * (out untouched), is_valid, and edit begin KEEP (refused with the same
- * code); none of it stores or changes a byte. */
-static void expect_error_state(const pram_cell_t *c, size_t size, size_t len, int want)
+ * API; the descriptor path without checks (pram__cell_status: typed calls of
+ * cells in regions, edits); the slot search by geometry that the typed calls
+ * of cells in ordinary memory compile into (pram__ram_find, given the layout
+ * word and shape the oracle derives from the descriptor); the cell's own
+ * typed calls when it has them (typed: status, valid, get with out
+ * untouched); get (out untouched), is_valid, and edit begin KEEP (refused
+ * with the same code); none of it stores or changes a byte. */
+static void expect_error_state(const pram_cell_t *c, const cell_typed_t *typed, size_t size,
+                               size_t len, int want)
 {
     pram_edit_t e;
     uint64_t s0 = pram_test_stores;
     memcpy(expect_img, cell_mem(c), len);
     CHECK_EQ(pram_cell_status(c), want);
     CHECK_EQ(pram__cell_status(c), want);
+    CHECK(c->region == NULL && c->kind == PRAM__KIND_CELL);
+    CHECK_EQ(pram__ram_find((uintptr_t)c->addr, ref_layout(c->value_offset, c->size, c->schema),
+                            (uint32_t)c->slot_size | (c->mode == PRAM_AB ? 0x10000u : 0u)),
+             want);
+    if (typed) {
+        CHECK_EQ(typed->status(), want);
+        CHECK_EQ(typed->valid(), 0);
+        memset(obuf, 0x5A, size + 1);
+        memset(sentinel, 0x5A, size + 1);
+        CHECK_EQ(typed->get(obuf), want);
+        CHECK_MEM(obuf, sentinel, size + 1);
+    }
     CHECK_EQ(pram_cell_is_valid(c), 0);
     check_get_fails(c, size, want);
     memset(&e, 0x5A, sizeof e);
@@ -1080,8 +1290,10 @@ static void expect_error_state(const pram_cell_t *c, size_t size, size_t len, in
 
 static uint8_t fvalue[0x8000 + 64];
 
-/* (a) a committed slot of another size, schema or value offset that fits
- * this cell's storage from its slot on: PRAM_ERR_LAYOUT; (c) every 1-bit
+/* (a) a committed slot of another size, schema, value offset or kind (a
+ * buffer control block's, a region header's, and kind 3, which no container
+ * has but the layout word can hold) that fits this cell's storage from its
+ * slot on: PRAM_ERR_LAYOUT; (c) every 1-bit
  * flip of the layout word of a valid slot of our layout: PRAM_ERR_INVALID,
  * never LAYOUT or OK; (d) zeroed storage with only magic words: INVALID;
  * (e) 0xFF-filled storage with magic words: INVALID.  Single-slot and A/B
@@ -1103,34 +1315,40 @@ static void test_layout_vs_invalid(void **state)
         for (at = 0; at < nslots(k); at++) {
             size_t room = len - at * k->ss, f, bit;
             for (other_fill = 0; other_fill < 2; other_fill++) {
-                /* Foreign layouts: {value offset, size, schema}. */
-                size_t fl[8][3];
+                /* Foreign layouts: {value offset, size, schema, kind}. */
+                size_t fl[12][4];
                 size_t nf = 0;
                 uint16_t fschema = (uint16_t)(k->schema ^ 0x0100u);
-                fl[nf][0] = k->vo, fl[nf][1] = k->size, fl[nf][2] = fschema, nf++;
-                fl[nf][0] = k->vo, fl[nf][1] = k->size + 1u, fl[nf][2] = k->schema, nf++;
-                fl[nf][0] = k->vo, fl[nf][1] = k->size > 1u ? k->size - 1u : 2u, fl[nf][2] = k->schema, nf++;
-                fl[nf][0] = 28u - k->vo, fl[nf][1] = k->size, fl[nf][2] = k->schema, nf++;
-                fl[nf][0] = 12u, fl[nf][1] = 1u, fl[nf][2] = fschema, nf++;
-                fl[nf][0] = 12u, fl[nf][1] = room - 12u, fl[nf][2] = k->schema, nf++; /* exactly fills */
-                fl[nf][0] = 16u, fl[nf][1] = room - 16u, fl[nf][2] = fschema, nf++;
-                fl[nf][0] = 16u, fl[nf][1] = 1u, fl[nf][2] = k->schema, nf++;
+                fl[nf][0] = k->vo, fl[nf][1] = k->size, fl[nf][2] = fschema, fl[nf][3] = 0u, nf++;
+                fl[nf][0] = k->vo, fl[nf][1] = k->size + 1u, fl[nf][2] = k->schema, fl[nf][3] = 0u, nf++;
+                fl[nf][0] = k->vo, fl[nf][1] = k->size > 1u ? k->size - 1u : 2u, fl[nf][2] = k->schema, fl[nf][3] = 0u, nf++;
+                fl[nf][0] = 28u - k->vo, fl[nf][1] = k->size, fl[nf][2] = k->schema, fl[nf][3] = 0u, nf++;
+                fl[nf][0] = 12u, fl[nf][1] = 1u, fl[nf][2] = fschema, fl[nf][3] = 0u, nf++;
+                fl[nf][0] = 12u, fl[nf][1] = room - 12u, fl[nf][2] = k->schema, fl[nf][3] = 0u, nf++; /* exactly fills */
+                fl[nf][0] = 16u, fl[nf][1] = room - 16u, fl[nf][2] = fschema, fl[nf][3] = 0u, nf++;
+                fl[nf][0] = 16u, fl[nf][1] = 1u, fl[nf][2] = k->schema, fl[nf][3] = 0u, nf++;
+                /* Only the kind differs: the same bytes a user cell of this
+                 * type would write, but another container's. */
+                fl[nf][0] = k->vo, fl[nf][1] = k->size, fl[nf][2] = k->schema, fl[nf][3] = REF_KIND_BUF, nf++;
+                fl[nf][0] = k->vo, fl[nf][1] = k->size, fl[nf][2] = k->schema, fl[nf][3] = REF_KIND_REGION, nf++;
+                fl[nf][0] = k->vo, fl[nf][1] = k->size, fl[nf][2] = k->schema, fl[nf][3] = 3u, nf++;
+                fl[nf][0] = 12u, fl[nf][1] = room - 12u, fl[nf][2] = fschema, fl[nf][3] = REF_KIND_REGION, nf++;
                 for (f = 0; f < nf; f++) {
                     size_t fvo = fl[f][0], fsize = fl[f][1];
                     uint16_t fsch = (uint16_t)fl[f][2];
-                    if (fsize == 0u || fvo + fsize > room || fsize > 0x7FFFu ||
-                        ref_layout(fvo, fsize, fsch) == ref_layout(k->vo, k->size, k->schema))
+                    uint32_t flay = ref_layout_kind(fvo, fsize, (unsigned)fl[f][3], fsch);
+                    if (fsize == 0u || fvo + fsize > room || fsize + fvo - 12u > REF_SPAN_MAX ||
+                        flay == ref_layout(k->vo, k->size, k->schema))
                         continue;
-                    g_iter = (long)(at * 100 + other_fill * 10 + f);
+                    g_iter = (long)(at * 100 + other_fill * 20 + f);
                     memset(m, other_fill ? 0xA5 : 0, len);
-                    ref_craft(m + at * k->ss, fvo, fsize, fsch, (uint16_t)(0x1111u * (f + 1u)),
-                              fvalue);
+                    ref_craft_layout(m + at * k->ss, flay, (uint16_t)(0x1111u * (f + 1u)), fvalue);
                     CHECK_EQ(ref_cell_state(k, NULL), PRAM_ERR_LAYOUT);
-                    expect_error_state(k->cell, k->size, len, PRAM_ERR_LAYOUT);
+                    expect_error_state(k->cell, k->typed, k->size, len, PRAM_ERR_LAYOUT);
                     layouts++;
                 }
                 /* (c) our own layout, one bit of its layout word flipped. */
-                g_iter = (long)(at * 100 + other_fill * 10);
+                g_iter = (long)(at * 100 + other_fill * 20 + 19);
                 memset(m, other_fill ? 0xA5 : 0, len);
                 ref_craft(m + at * k->ss, k->vo, k->size, k->schema, 0x0505u, va);
                 check_get(k->cell, k->size, va);
@@ -1141,7 +1359,7 @@ static void test_layout_vs_invalid(void **state)
                     memcpy(m, before, len);
                     m[at * k->ss + 8u + bit / 8u] ^= (uint8_t)(1u << (bit % 8u));
                     CHECK_EQ(ref_cell_state(k, NULL), PRAM_ERR_INVALID);
-                    expect_error_state(k->cell, k->size, len, PRAM_ERR_INVALID);
+                    expect_error_state(k->cell, k->typed, k->size, len, PRAM_ERR_INVALID);
                 }
                 memcpy(m, before, len);
                 check_get(k->cell, k->size, va);
@@ -1154,10 +1372,10 @@ static void test_layout_vs_invalid(void **state)
             ref_craft(m, 12u, 4u, k->schema, 3u, fvalue);
             ref_craft(m + k->ss, 12u, 1u, (uint16_t)(k->schema + 1u), 4u, fvalue);
             CHECK_EQ(ref_cell_state(k, NULL), PRAM_ERR_LAYOUT);
-            expect_error_state(k->cell, k->size, len, PRAM_ERR_LAYOUT);
+            expect_error_state(k->cell, k->typed, k->size, len, PRAM_ERR_LAYOUT);
         }
         g_iter = -1;
-        CHECK(layouts >= (long)(4u * nslots(k)));
+        CHECK(layouts >= (long)(10u * nslots(k)));
         /* (d) zeroed storage, (e) 0xFF-filled storage: only magic words. */
         for (other_fill = 0; other_fill < 2; other_fill++) {
             uint8_t fill = other_fill ? 0xFFu : 0x00u;
@@ -1170,7 +1388,7 @@ static void test_layout_vs_invalid(void **state)
                 if (mask & 2u)
                     wr32(m + k->ss, CELL_MAGIC);
                 CHECK_EQ(ref_cell_state(k, NULL), PRAM_ERR_INVALID);
-                expect_error_state(k->cell, k->size, len, PRAM_ERR_INVALID);
+                expect_error_state(k->cell, k->typed, k->size, len, PRAM_ERR_INVALID);
             }
         }
         g_iter = -1;
@@ -1187,7 +1405,7 @@ static void test_layout_vs_invalid(void **state)
  * slot 0 of an A/B cell may span both slots, slot 1 only itself) is
  * PRAM_ERR_INVALID, and is refused before a byte past the storage is read
  * (any read there faults).  One that ends exactly at the storage's end is
- * PRAM_ERR_LAYOUT; a stored size of 0 is INVALID.  The CRC of each crafted
+ * PRAM_ERR_LAYOUT; a stored span of 0 is INVALID.  The CRC of each crafted
  * header is computed over a full image (as if the storage went on), so only
  * the bound decides. */
 static uint8_t bound_img[2 * 4096 + 0x8000 + 64];
@@ -1216,7 +1434,7 @@ static void test_foreign_slot_bounds(void **state)
             pram_cell_t c;
             memset(&c, 0, sizeof c);
             c.addr = m;
-            c.magic = PRAM_MAGIC_CELL;
+            c.kind = PRAM__KIND_CELL;
             c.size = (uint16_t)geo[g].size;
             c.schema = 0x0707u;
             c.value_offset = (uint16_t)geo[g].vo;
@@ -1229,24 +1447,34 @@ static void test_foreign_slot_bounds(void **state)
             for (at = 0; at < nsl; at++) {
                 size_t room = len - at * geo[g].ss, fvo, d;
                 for (fvo = 12; fvo <= 16; fvo += 4) {
+                    /* 0x8000: the largest span a layout word holds. */
                     static const size_t over[] = {0, 1, 3, 4, 5, 64, 0x8000};
-                    for (d = 0; d < sizeof over / sizeof over[0]; d++) {
-                        size_t fsize = over[d] == 0x8000 ? 0x7FFFu : room - fvo + over[d];
-                        /* Fits exactly: LAYOUT (unless that is a size of 0). */
-                        int want = over[d] == 0 && fsize > 0u ? PRAM_ERR_LAYOUT : PRAM_ERR_INVALID;
-                        g_iter = (long)(g * 100000 + mode * 10000 + at * 1000 + fvo * 10 + d);
+                    /* Every kind: the kind bits do not move the value's end. */
+                    for (d = 0; d < 4 * (sizeof over / sizeof over[0]); d++) {
+                        size_t od = over[d / 4];
+                        size_t fsize = od == 0x8000 ? REF_SPAN_MAX + 12u - fvo : room - fvo + od;
+                        /* Ends exactly at the storage's end: LAYOUT (unless
+                         * the span is 0; with a value at 16 and room 16 it is
+                         * a size of 0, span 4: still a checked header). */
+                        int want = od == 0 && fsize + fvo - 12u > 0u ? PRAM_ERR_LAYOUT
+                                                                     : PRAM_ERR_INVALID;
+                        g_iter = (long)(g * 100000 + mode * 10000 + at * 1000 + fvo * 100 + d);
                         memset(bound_img, 0, len + fvo + 0x8000u);
-                        ref_craft(bound_img + at * geo[g].ss, fvo, fsize, 0x0808u, 9u, fvalue);
+                        ref_craft_layout(bound_img + at * geo[g].ss,
+                                         ref_layout_kind(fvo, fsize, (unsigned)(d % 4), 0x0808u), 9u,
+                                         fvalue);
                         memcpy(m, bound_img, len);
                         CHECK_EQ(ref_cell_state(&k, NULL), want);
-                        expect_error_state(&c, c.size, len, want);
+                        expect_error_state(&c, NULL, c.size, len, want);
                     }
-                    /* A stored size of 0 (a CRC over the layout word alone). */
+                    /* A stored span of 0 (a CRC over the layout word alone),
+                     * with or without bit 15. */
                     memset(bound_img, 0, len + fvo);
-                    ref_craft(bound_img + at * geo[g].ss, fvo, 0u, 0x0808u, 9u, fvalue);
+                    ref_craft_layout(bound_img + at * geo[g].ss,
+                                     (fvo == 16u ? 0x8000u : 0u) | (0x0808u << 16), 9u, fvalue);
                     memcpy(m, bound_img, len);
                     CHECK_EQ(ref_cell_state(&k, NULL), PRAM_ERR_INVALID);
-                    expect_error_state(&c, c.size, len, PRAM_ERR_INVALID);
+                    expect_error_state(&c, NULL, c.size, len, PRAM_ERR_INVALID);
                 }
                 /* Our own layout there reads OK (the control). */
                 memset(m, 0, len);
@@ -1272,10 +1500,10 @@ static union {
     uint32_t w[32];
     uint8_t b[128];
 } nl_mem;
-PRAM_CELL_DECLARE(nl_s, odd13_t);
-PRAM_CELL_DEFINE_AT(nl_s, 2, PRAM_SINGLE, &nl_mem.b[0]);
-PRAM_CELL_DECLARE(nl_ab, odd13_t);
-PRAM_CELL_DEFINE_AT(nl_ab, 2, PRAM_AB, &nl_mem.b[32]);
+PRAM_CELL_DECLARE_AT(nl_s, odd13_t, 2, PRAM_SINGLE);
+PRAM_CELL_DEFINE_AT(nl_s, &nl_mem.b[0]);
+PRAM_CELL_DECLARE_AT(nl_ab, odd13_t, 2, PRAM_AB);
+PRAM_CELL_DEFINE_AT(nl_ab, &nl_mem.b[32]);
 
 static void test_single_slot_writes_load_nothing(void **state)
 {
@@ -1340,12 +1568,12 @@ static union {
     uint8_t b[256];
 } fa_mem;
 
-PRAM_CELL_DECLARE(fa_s, odd7_t);
-PRAM_CELL_DEFINE_AT(fa_s, 3, PRAM_SINGLE, &fa_mem.b[0]);
-PRAM_CELL_DECLARE(fa_ab, odd7_t);
-PRAM_CELL_DEFINE_AT(fa_ab, 4, PRAM_AB, &fa_mem.b[64]);
-PRAM_CELL_DECLARE(fa_al8, al8_t);
-PRAM_CELL_DEFINE_AT(fa_al8, 5, PRAM_AB, &fa_mem.b[128]);
+PRAM_CELL_DECLARE_AT(fa_s, odd7_t, 3, PRAM_SINGLE);
+PRAM_CELL_DEFINE_AT(fa_s, &fa_mem.b[0]);
+PRAM_CELL_DECLARE_AT(fa_ab, odd7_t, 4, PRAM_AB);
+PRAM_CELL_DEFINE_AT(fa_ab, &fa_mem.b[64]);
+PRAM_CELL_DECLARE_AT(fa_al8, al8_t, 5, PRAM_AB);
+PRAM_CELL_DEFINE_AT(fa_al8, &fa_mem.b[128]);
 
 static void test_fixed_address(void **state)
 {
@@ -1469,11 +1697,11 @@ static const pram_region_t reg_w2s4 = PRAM_REGION(rg_w2s4.b, 128, 2, 4);
 static const pram_region_t reg_w1 = PRAM_REGION(rg_w1.b, 128, 1, 0);
 static const pram_region_t reg_w1s4 = PRAM_REGION(rg_w1s4.b, 128, 1, 4);
 
-#define REGION_CELLS(n)                                          \
-    PRAM_CELL_DECLARE(n##_s, odd13_t);                           \
-    PRAM_CELL_DEFINE_IN(n##_s, 21, PRAM_SINGLE, &reg_##n, 4);    \
-    PRAM_CELL_DECLARE(n##_ab, odd13_t);                          \
-    PRAM_CELL_DEFINE_IN(n##_ab, 22, PRAM_AB, &reg_##n, 36)
+#define REGION_CELLS(n)                                    \
+    PRAM_CELL_DECLARE_IN(n##_s, odd13_t, 21, PRAM_SINGLE); \
+    PRAM_CELL_DEFINE_IN(n##_s, &reg_##n, 4);               \
+    PRAM_CELL_DECLARE_IN(n##_ab, odd13_t, 22, PRAM_AB);    \
+    PRAM_CELL_DEFINE_IN(n##_ab, &reg_##n, 36)
 
 REGION_CELLS(w0);
 REGION_CELLS(w4);
@@ -1622,9 +1850,9 @@ static void test_regions(void **state)
 
         /* Run-time descriptors that do not fit the region. */
         {
-            const pram_cell_t mis = PRAM_CELL_INIT_IN(w0_s, 21, PRAM_SINGLE, r->reg, 6);
-            const pram_cell_t past = PRAM_CELL_INIT_IN(w0_ab, 22, PRAM_AB, r->reg, 76);
-            const pram_cell_t edge = PRAM_CELL_INIT_IN(w0_ab, 22, PRAM_AB, r->reg, 72);
+            const pram_cell_t mis = PRAM_CELL_INIT_IN(w0_s, r->reg, 6);
+            const pram_cell_t past = PRAM_CELL_INIT_IN(w0_ab, r->reg, 76);
+            const pram_cell_t edge = PRAM_CELL_INIT_IN(w0_ab, r->reg, 72);
             CHECK_EQ(pram_cell_status(&mis), PRAM_ERR_ALIGN);
             CHECK_EQ(pram_cell_set(&past, va, 13), PRAM_ERR_RANGE);
             CHECK_EQ(pram_cell_status(&edge), PRAM_ERR_INVALID);

@@ -56,13 +56,19 @@ static void mkval(uint8_t *v, size_t size, uint64_t seed, uint8_t tag)
     v[0] = tag;
 }
 
-static uint8_t va[1024], vb[1024], vc[1024], obuf[1024], sentinel[1024];
+static uint8_t va[1024], vb[1024], vc[1024], obuf[1024], sentinel[1024], tbuf[1024];
 static uint8_t snap[4096], snap2[4096];
 
+/* The typed calls of a cell declared in this file (NULL for any other
+ * descriptor); defined after the last declaration. */
+static const cell_typed_t *typed_of(const pram_cell_t *c);
+
 /* Reads the cell: the rc, and the value in obuf (pre-filled with 0x5A; on an
- * error it must still be all 0x5A). */
+ * error it must still be all 0x5A).  A declared cell's typed calls (compiled
+ * at the call site, not through the descriptor) must read the same. */
 static int read_cell(const pram_cell_t *c, size_t size)
 {
+    const cell_typed_t *t = typed_of(c);
     int rc;
     memset(obuf, 0x5A, size + 1);
     memset(sentinel, 0x5A, size + 1);
@@ -73,7 +79,25 @@ static int read_cell(const pram_cell_t *c, size_t size)
     /* status agrees with get, and is_valid with status. */
     CHECK_EQ(pram_cell_status(c), rc);
     CHECK_EQ(pram_cell_is_valid(c), rc == PRAM_OK);
+    if (t) {
+        memset(tbuf, 0x5A, size + 1);
+        CHECK_EQ(t->get(tbuf), rc);
+        CHECK_MEM(tbuf, obuf, size + 1);
+        CHECK_EQ(t->status(), rc);
+        CHECK_EQ(t->valid(), rc == PRAM_OK);
+    }
     return rc;
+}
+
+/* Set and invalidate through the generic API or the typed calls. */
+static op_fn set_op(int typed)
+{
+    return typed ? op_typed_set : op_cell_set;
+}
+
+static op_fn invalidate_op(int typed)
+{
+    return typed ? op_typed_invalidate : op_cell_invalidate;
 }
 
 /* Library reading == oracle reading of the same bytes: the same state (OK,
@@ -150,6 +174,7 @@ static void test_random_fills_never_validate(void **state)
             test_fill_random(mem_of(k), storage_len(k), &rs);
             rc = pram_cell_status(k->cell);
             CHECK(rc == PRAM_ERR_INVALID || rc == PRAM_ERR_LAYOUT);
+            CHECK_EQ(k->typed->status(), rc);
             if (rc == PRAM_OK)
                 accepted++;
         }
@@ -245,22 +270,30 @@ typedef struct { uint32_t a; } lay4_t;        /* shrunk          */
 
 static union { uint64_t al; uint8_t b[256]; } lay_mem_s, lay_mem_ab;
 
-PRAM_CELL_DECLARE(old_s, lay8_t);
-PRAM_CELL_DEFINE_AT(old_s, 1, PRAM_SINGLE, &lay_mem_s);
-PRAM_CELL_DECLARE(new_s, lay8_t);
-PRAM_CELL_DEFINE_AT(new_s, 2, PRAM_SINGLE, &lay_mem_s);
-PRAM_CELL_DECLARE(grown_s, lay12_t);
-PRAM_CELL_DEFINE_AT(grown_s, 1, PRAM_SINGLE, &lay_mem_s);
-PRAM_CELL_DECLARE(shrunk_s, lay4_t);
-PRAM_CELL_DEFINE_AT(shrunk_s, 1, PRAM_SINGLE, &lay_mem_s);
-PRAM_CELL_DECLARE(old_ab, lay8_t);
-PRAM_CELL_DEFINE_AT(old_ab, 1, PRAM_AB, &lay_mem_ab);
-PRAM_CELL_DECLARE(new_ab, lay8_t);
-PRAM_CELL_DEFINE_AT(new_ab, 2, PRAM_AB, &lay_mem_ab);
-PRAM_CELL_DECLARE(grown_ab, lay12_t);
-PRAM_CELL_DEFINE_AT(grown_ab, 1, PRAM_AB, &lay_mem_ab);
-PRAM_CELL_DECLARE(shrunk_ab, lay4_t);
-PRAM_CELL_DEFINE_AT(shrunk_ab, 1, PRAM_AB, &lay_mem_ab);
+PRAM_CELL_DECLARE_AT(old_s, lay8_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE_AT(old_s, &lay_mem_s);
+PRAM_CELL_DECLARE_AT(new_s, lay8_t, 2, PRAM_SINGLE);
+PRAM_CELL_DEFINE_AT(new_s, &lay_mem_s);
+PRAM_CELL_DECLARE_AT(grown_s, lay12_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE_AT(grown_s, &lay_mem_s);
+PRAM_CELL_DECLARE_AT(shrunk_s, lay4_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE_AT(shrunk_s, &lay_mem_s);
+PRAM_CELL_DECLARE_AT(old_ab, lay8_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE_AT(old_ab, &lay_mem_ab);
+PRAM_CELL_DECLARE_AT(new_ab, lay8_t, 2, PRAM_AB);
+PRAM_CELL_DEFINE_AT(new_ab, &lay_mem_ab);
+PRAM_CELL_DECLARE_AT(grown_ab, lay12_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE_AT(grown_ab, &lay_mem_ab);
+PRAM_CELL_DECLARE_AT(shrunk_ab, lay4_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE_AT(shrunk_ab, &lay_mem_ab);
+CELL_TYPED(old_s, lay8_t);
+CELL_TYPED(new_s, lay8_t);
+CELL_TYPED(grown_s, lay12_t);
+CELL_TYPED(shrunk_s, lay4_t);
+CELL_TYPED(old_ab, lay8_t);
+CELL_TYPED(new_ab, lay8_t);
+CELL_TYPED(grown_ab, lay12_t);
+CELL_TYPED(shrunk_ab, lay4_t);
 
 /* Magic words among the two slots of an A/B cell of slot size ss at m. */
 static int count_magic_at(const uint8_t *m, size_t ss)
@@ -399,13 +432,16 @@ static void test_stale_layout_power_cut(void **state)
         CHECK_EQ(pram_cell_set(oc, &o1, sizeof o1), PRAM_OK);
         CHECK_EQ(pram_cell_set(oc, &o2, sizeof o2), PRAM_OK);
         memcpy(snap, m, 256);
-        x.cell = nc, x.value = &n1, x.size = sizeof n1;
+        x.cell = nc, x.value = &n1, x.size = sizeof n1, x.typed = typed_of(nc);
+        CHECK(x.typed != NULL);
         for (n = 1; n <= 10; n++)
-            for (t = 0; t < NTEARS; t++) {
-                int rc, done = n > commit || (n == commit && tears[t] == 0);
-                g_iter = (long)(n * 10 + t);
+            for (t = 0; t < 2 * NTEARS; t++) {
+                /* Each cut point and tear through both the generic API and
+                 * the typed call. */
+                int rc, done = n > commit || (n == commit && tears[t / 2] == 0);
+                g_iter = (long)(n * 100 + t);
                 memcpy(m, snap, 256);
-                CHECK_EQ(run_cut(op_cell_set, &x, n, tears[t]), n <= total);
+                CHECK_EQ(run_cut(set_op((int)(t & 1u)), &x, n, tears[t / 2]), n <= total);
                 rc = read_cell(nc, sizeof n1);
                 if (done) {
                     CHECK_EQ(rc, PRAM_OK);
@@ -528,12 +564,37 @@ static void test_single_byte_corruption(void **state)
  * other storage reads the same). */
 typedef struct { uint32_t boots; uint32_t reason; char tag[5]; } boot_t;
 static union { uint64_t al; uint8_t b[128]; } boot_mem, boot_mem2;
-PRAM_CELL_DECLARE(fw1_boot, boot_t);
-PRAM_CELL_DEFINE_AT(fw1_boot, 7, PRAM_AB, &boot_mem);
-PRAM_CELL_DECLARE(fw2_boot, boot_t);
-PRAM_CELL_DEFINE_AT(fw2_boot, 7, PRAM_AB, &boot_mem);
-PRAM_CELL_DECLARE(moved_boot, boot_t);
-PRAM_CELL_DEFINE_AT(moved_boot, 7, PRAM_AB, &boot_mem2);
+PRAM_CELL_DECLARE_AT(fw1_boot, boot_t, 7, PRAM_AB);
+PRAM_CELL_DEFINE_AT(fw1_boot, &boot_mem);
+PRAM_CELL_DECLARE_AT(fw2_boot, boot_t, 7, PRAM_AB);
+PRAM_CELL_DEFINE_AT(fw2_boot, &boot_mem);
+PRAM_CELL_DECLARE_AT(moved_boot, boot_t, 7, PRAM_AB);
+PRAM_CELL_DEFINE_AT(moved_boot, &boot_mem2);
+CELL_TYPED(fw1_boot, boot_t);
+CELL_TYPED(fw2_boot, boot_t);
+CELL_TYPED(moved_boot, boot_t);
+
+static const cell_typed_t *typed_of(const pram_cell_t *c)
+{
+    static const struct {
+        const pram_cell_t *cell;
+        const cell_typed_t *typed;
+    } more[] = {
+        {&old_s, &old_s__typed},     {&new_s, &new_s__typed},       {&grown_s, &grown_s__typed},
+        {&shrunk_s, &shrunk_s__typed}, {&old_ab, &old_ab__typed},   {&new_ab, &new_ab__typed},
+        {&grown_ab, &grown_ab__typed}, {&shrunk_ab, &shrunk_ab__typed},
+        {&fw1_boot, &fw1_boot__typed}, {&fw2_boot, &fw2_boot__typed},
+        {&moved_boot, &moved_boot__typed},
+    };
+    size_t i;
+    for (i = 0; i < NCASES; i++)
+        if (cases[i].cell == c)
+            return cases[i].typed;
+    for (i = 0; i < sizeof more / sizeof more[0]; i++)
+        if (more[i].cell == c)
+            return more[i].typed;
+    return NULL;
+}
 
 static void test_stateless_reboot(void **state)
 {
@@ -613,20 +674,22 @@ static void test_power_cut_during_set(void **state)
         mkval(va, k->size, i, 0x1A);
         mkval(vb, k->size, i, 0x2B);
         mkval(vc, k->size, i, 0x3C);
-        x.cell = k->cell, x.value = vc, x.size = k->size;
+        x.cell = k->cell, x.value = vc, x.size = k->size, x.typed = k->typed;
         for (pre = 0; pre <= (k->mode == PRAM_AB ? 3 : 1); pre++) {
             const uint8_t *old = pre == 0 ? NULL : pre == 1 ? va : vb;
             prepare(k, pre);
             memcpy(snap, mem_of(k), len);
             for (n = 1; n <= total; n++) {
-                for (t = 0; t < NTEARS; t++) {
+                for (t = 0; t < 2 * NTEARS; t++) {
                     /* The new value exists once its magic fully landed (the
                      * commit store); the A/B retire after it changes no
-                     * reading, torn or not. */
-                    int rc, done = n > commit || (n == commit && tears[t] == 0);
-                    g_iter = (long)(pre * 100000 + (int)n * 10 + (int)t);
+                     * reading, torn or not.  Every cut through the generic
+                     * API (t even) and through the typed call (t odd). */
+                    int typed = (int)(t & 1u);
+                    int rc, done = n > commit || (n == commit && tears[t / 2] == 0);
+                    g_iter = (long)(pre * 100000 + (int)n * 100 + (int)t);
                     memcpy(mem_of(k), snap, len);
-                    CHECK_EQ(run_cut(op_cell_set, &x, n, tears[t]), 1);
+                    CHECK_EQ(run_cut(set_op(typed), &x, n, tears[t / 2]), 1);
                     /* --- boot --- */
                     rc = read_cell(k->cell, k->size);
                     CHECK(rc == PRAM_OK || rc == PRAM_ERR_INVALID);
@@ -646,7 +709,7 @@ static void test_power_cut_during_set(void **state)
                          * A/B with nothing before: invalid until the commit. */
                         CHECK_EQ(rc, PRAM_ERR_INVALID);
                     }
-                    if (k->mode == PRAM_AB && n == commit && tears[t] == 0)
+                    if (k->mode == PRAM_AB && n == commit && tears[t / 2] == 0)
                         /* Between commit and retire: the previous slot is
                          * still valid (pre 3: the previous one, vb; va was
                          * overwritten), the new one newer. */
@@ -654,8 +717,10 @@ static void test_power_cut_during_set(void **state)
                     if (k->mode == PRAM_AB && n == total)
                         CHECK_EQ(count_magic(k), 1);
                     check_against_oracle(k);
-                    /* The next set after the reset completes normally. */
-                    CHECK_EQ(pram_cell_set(k->cell, va, k->size), PRAM_OK);
+                    /* The next set after the reset completes normally (through
+                     * the other path). */
+                    CHECK_EQ(typed ? pram_cell_set(k->cell, va, k->size) : k->typed->set(va),
+                             PRAM_OK);
                     CHECK_EQ(read_cell(k->cell, k->size), PRAM_OK);
                     CHECK_MEM(obuf, va, k->size);
                     if (k->mode == PRAM_AB)
@@ -666,12 +731,15 @@ static void test_power_cut_during_set(void **state)
                 }
             }
             /* One more than the stores a set makes: no cut at all. */
-            memcpy(mem_of(k), snap, len);
-            CHECK_EQ(run_cut(op_cell_set, &x, total + 1, 0), 0);
-            CHECK_EQ(x.rc, PRAM_OK);
-            CHECK_EQ(read_cell(k->cell, k->size), PRAM_OK);
-            CHECK_MEM(obuf, vc, k->size);
-            CHECK_EQ(count_magic(k), 1);
+            for (t = 0; t < 2; t++) {
+                memcpy(mem_of(k), snap, len);
+                x.rc = 1;
+                CHECK_EQ(run_cut(set_op((int)t), &x, total + 1, 0), 0);
+                CHECK_EQ(x.rc, PRAM_OK);
+                CHECK_EQ(read_cell(k->cell, k->size), PRAM_OK);
+                CHECK_MEM(obuf, vc, k->size);
+                CHECK_EQ(count_magic(k), 1);
+            }
         }
         g_iter = -1;
     }
@@ -689,7 +757,7 @@ static void test_power_cut_during_invalidate(void **state)
         g_ctx = k->name;
         mkval(va, k->size, i + 7, 0x4D);
         mkval(vb, k->size, i + 7, 0x5E);
-        x.cell = k->cell;
+        x.cell = k->cell, x.typed = k->typed;
         /* A/B pre 3: both slots valid (cut between commit and retire), the
          * case the older-first order exists for. */
         for (pre = 1; pre <= (k->mode == PRAM_AB ? 3 : 1); pre++) {
@@ -697,11 +765,11 @@ static void test_power_cut_during_invalidate(void **state)
             prepare(k, pre);
             memcpy(snap, mem_of(k), len);
             for (n = 1; n <= nslots(k); n++)
-                for (t = 0; t < NTEARS; t++) {
+                for (t = 0; t < 2 * NTEARS; t++) { /* t odd: the typed call */
                     int rc;
-                    g_iter = (long)(n * 10 + t);
+                    g_iter = (long)(n * 100 + t);
                     memcpy(mem_of(k), snap, len);
-                    CHECK_EQ(run_cut(op_cell_invalidate, &x, n, tears[t]), 1);
+                    CHECK_EQ(run_cut(invalidate_op((int)(t & 1u)), &x, n, tears[t / 2]), 1);
                     rc = read_cell(k->cell, k->size);
                     if (k->mode == PRAM_AB && n == 1) {
                         /* Older slot cleared first: the newest still reads,
@@ -729,7 +797,7 @@ static void random_walk(const cell_case_t *k, uint64_t seed, long steps)
     uint64_t rs = seed;
     long s;
     cell_op_t x;
-    x.cell = k->cell, x.size = k->size;
+    x.cell = k->cell, x.size = k->size, x.typed = k->typed;
     memset(mem_of(k), 0xFF, storage_len(k));
     for (s = 0; s < steps; s++) {
         uint64_t r = test_rand(&rs);
@@ -744,9 +812,9 @@ static void random_walk(const cell_case_t *k, uint64_t seed, long steps)
             test_fill_random(nv, k->size, &rs);
             memcpy(nv, &s, k->size < sizeof s ? k->size : sizeof s);
             x.value = nv;
-            cut = run_cut(op_cell_set, &x, at, tear);
+            cut = run_cut(set_op((int)((r >> 32) & 1u)), &x, at, tear);
         } else if (op == 8) {
-            cut = run_cut(op_cell_invalidate, &x, at, tear);
+            cut = run_cut(invalidate_op((int)((r >> 32) & 1u)), &x, at, tear);
         }
         rc = read_cell(k->cell, k->size);
         CHECK(rc == PRAM_OK || rc == PRAM_ERR_INVALID);
@@ -820,7 +888,7 @@ static void test_repeated_cuts_keep_last_value(void **state)
         mkval(va, k->size, i, 0x77);
         prepare(k, 0);
         CHECK_EQ(pram_cell_set(k->cell, va, k->size), PRAM_OK);
-        x.cell = k->cell, x.size = k->size;
+        x.cell = k->cell, x.size = k->size, x.typed = k->typed;
         for (r = 0; r < 300; r++) {
             g_iter = r;
             mkval(vc, k->size, (uint64_t)r + 1000u, (uint8_t)(0x80u | (unsigned)r));
@@ -832,7 +900,7 @@ static void test_repeated_cuts_keep_last_value(void **state)
                 unsigned tear = tears[test_rand(&rs) % NTEARS];
                 if (at == commit_store(k) && tear == 0)
                     tear = 0x7u;
-                CHECK_EQ(run_cut(op_cell_set, &x, at, tear), 1);
+                CHECK_EQ(run_cut(set_op(r & 1), &x, at, tear), 1);
             }
             CHECK_EQ(read_cell(k->cell, k->size), PRAM_OK);
             CHECK_MEM(obuf, va, k->size);

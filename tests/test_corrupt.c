@@ -3,7 +3,8 @@
  * Flips: every single bit and every pair of bits of a committed slot (header
  * and value, not padding) of cells of 1..256 bytes, both modes; of a buffer
  * record (header and payload, not padding); of a buffer control slot.  Each
- * flipped image is checked through the public API, then restored:
+ * flipped image is checked through the public API (cells: the generic get
+ * and the cell's typed get, compiled at the call site), then restored:
  *   - single-slot cell, and A/B cell freshly set (slot 1 invalid): must not
  *     read OK;
  *   - A/B cell at rest after two sets (the previous slot is retired,
@@ -119,31 +120,38 @@ static void tally_add(tally_t *t, const tally_t *a)
 
 #define FLIP_SIZES(X) X(1) X(3) X(4) X(16) X(64) X(256)
 
-#define DEF_FLIP(n)                                  \
-    typedef struct {                                 \
-        uint8_t b[n];                                \
-    } f##n##_t;                                      \
-    PRAM_CELL_DECLARE(fs##n, f##n##_t);              \
-    PRAM_CELL_DEFINE(fs##n, 11, PRAM_SINGLE);        \
-    PRAM_CELL_DECLARE(fa##n, f##n##_t);              \
-    PRAM_CELL_DEFINE(fa##n, 12, PRAM_AB);
+/* Each cell with its typed get behind an untyped pointer: the typed calls of
+ * a PRAM_CELL_DECLARE cell are compiled at the call site, not through the
+ * descriptor, so every flipped image is read both ways. */
+#define DEF_FLIP(n)                                                                   \
+    typedef struct {                                                                  \
+        uint8_t b[n];                                                                 \
+    } f##n##_t;                                                                       \
+    PRAM_CELL_DECLARE(fs##n, f##n##_t, 11, PRAM_SINGLE);                              \
+    PRAM_CELL_DEFINE(fs##n);                                                          \
+    PRAM_CELL_DECLARE(fa##n, f##n##_t, 12, PRAM_AB);                                  \
+    PRAM_CELL_DEFINE(fa##n);                                                          \
+    static int fs##n##_tget(void *out) { return fs##n##_get((f##n##_t *)out); }       \
+    static int fa##n##_tget(void *out) { return fa##n##_get((f##n##_t *)out); }
 FLIP_SIZES(DEF_FLIP)
 
+typedef int (*typed_get_fn)(void *out);
 #define FLIP_ROW(n) {&fs##n, &fa##n},
 static const pram_cell_t *const flip_cells[][2] = {FLIP_SIZES(FLIP_ROW)};
+#define FLIP_TYPED_ROW(n) {fs##n##_tget, fa##n##_tget},
+static const typed_get_fn flip_typed[][2] = {FLIP_SIZES(FLIP_TYPED_ROW)};
 #define N_FLIP_SIZES (sizeof flip_cells / sizeof flip_cells[0])
 
 #define HDR 12u /* pram_header_t */
 
-/* Outcome of reading cell c after a flip: 1 detected, 0 not.  Detected: the
- * read fails, or (fallback != NULL: the other slot holds an older committed
- * value, intact) it returns exactly that value.  A read that succeeds with
- * anything else is also counted as a corrupt value read unless it is v_new. */
-static int cell_verdict(const pram_cell_t *c, const uint8_t *fallback, const uint8_t *v_new,
-                        tally_t *t)
+/* Verdict on one read (rc, out) of cell c after a flip: 1 detected, 0 not.
+ * Detected: the read fails, or (fallback != NULL: the other slot holds an
+ * older committed value, intact) it returns exactly that value.  A read
+ * that succeeds with anything else is also counted as a corrupt value read
+ * unless it is v_new. */
+static int read_verdict(const pram_cell_t *c, int rc, const uint8_t *out, const uint8_t *fallback,
+                        const uint8_t *v_new, tally_t *t)
 {
-    uint8_t out[256];
-    int rc = pram_cell_get(c, out, c->size);
     if (rc != PRAM_OK)
         return 1;
     if (fallback && memcmp(out, fallback, c->size) == 0)
@@ -153,18 +161,29 @@ static int cell_verdict(const pram_cell_t *c, const uint8_t *fallback, const uin
     return 0;
 }
 
+/* Outcome of reading cell c after a flip, through the generic API and
+ * through the cell's typed get (tget): detected only if both reads are. */
+static int cell_verdict(const pram_cell_t *c, typed_get_fn tget, const uint8_t *fallback,
+                        const uint8_t *v_new, tally_t *t)
+{
+    uint8_t out[256], tout[256];
+    int generic = read_verdict(c, pram_cell_get(c, out, c->size), out, fallback, v_new, t);
+    int typed = read_verdict(c, tget(tout), tout, fallback, v_new, t);
+    return generic && typed;
+}
+
 /* Flips every bit (and, if pairs, every pair of bits) of [base, base +
  * nbytes), checks each image with cell_verdict and flips back. */
-static void flip_cell_span(const pram_cell_t *c, uint8_t *base, uint32_t nbytes, int pairs,
-                           const uint8_t *fallback, const uint8_t *v_new, tally_t *t,
-                           const char *what)
+static void flip_cell_span(const pram_cell_t *c, typed_get_fn tget, uint8_t *base,
+                           uint32_t nbytes, int pairs, const uint8_t *fallback,
+                           const uint8_t *v_new, tally_t *t, const char *what)
 {
     uint32_t nbits = nbytes * 8u, i, j;
     int shown = 0;
     for (i = 0; i < nbits; i++) {
         flip(base, i);
         t->tried++;
-        if (cell_verdict(c, fallback, v_new, t))
+        if (cell_verdict(c, tget, fallback, v_new, t))
             t->detected++;
         else if (shown++ < 3)
             printf("flips: MISSED %s size %u: bit %u\n", what, (unsigned)c->size, i);
@@ -172,7 +191,7 @@ static void flip_cell_span(const pram_cell_t *c, uint8_t *base, uint32_t nbytes,
             for (j = i + 1u; j < nbits; j++) {
                 flip(base, j);
                 t->tried++;
-                if (cell_verdict(c, fallback, v_new, t))
+                if (cell_verdict(c, tget, fallback, v_new, t))
                     t->detected++;
                 else if (shown++ < 3)
                     printf("flips: MISSED %s size %u: bits %u, %u\n", what, (unsigned)c->size, i, j);
@@ -183,10 +202,13 @@ static void flip_cell_span(const pram_cell_t *c, uint8_t *base, uint32_t nbytes,
     }
 }
 
-static void read_is(const pram_cell_t *c, const uint8_t *want)
+static void read_is(const pram_cell_t *c, typed_get_fn tget, const uint8_t *want)
 {
     uint8_t out[256];
     assert_int_equal(pram_cell_get(c, out, c->size), PRAM_OK);
+    assert_memory_equal(out, want, c->size);
+    memset(out, 0, sizeof out);
+    assert_int_equal(tget(out), PRAM_OK);
     assert_memory_equal(out, want, c->size);
 }
 
@@ -200,6 +222,7 @@ static void flips_cells(void **state)
     (void)state;
     for (k = 0; k < N_FLIP_SIZES; k++) {
         const pram_cell_t *s = flip_cells[k][0], *ab = flip_cells[k][1];
+        typed_get_fn sget = flip_typed[k][0], abget = flip_typed[k][1];
         uint32_t n = s->size;
         uint8_t *sm = (uint8_t *)s->addr, *am = (uint8_t *)ab->addr;
         fill_pattern(v1, n, 1000u + n);
@@ -208,23 +231,23 @@ static void flips_cells(void **state)
         /* Single-slot: one committed slot; nothing may read OK. */
         memset(sm, 0, pram_cell_storage_size(s));
         assert_int_equal(pram_cell_set(s, v1, n), PRAM_OK);
-        read_is(s, v1);
-        flip_cell_span(s, sm, HDR + n, n <= pair_limit(), NULL, v1, &single, "single");
-        read_is(s, v1); /* restored */
+        read_is(s, sget, v1);
+        flip_cell_span(s, sget, sm, HDR + n, n <= pair_limit(), NULL, v1, &single, "single");
+        read_is(s, sget, v1); /* restored */
 
         /* A/B freshly set: slot 0 holds the value, slot 1 is invalid. */
         memset(am, 0, pram_cell_storage_size(ab));
         assert_int_equal(pram_cell_set(ab, v1, n), PRAM_OK);
-        read_is(ab, v1);
+        read_is(ab, abget, v1);
         memcpy(slot0_v1, am, ab->slot_size);
-        flip_cell_span(ab, am, HDR + n, n <= pair_limit(), NULL, v1, &fresh, "A/B fresh");
+        flip_cell_span(ab, abget, am, HDR + n, n <= pair_limit(), NULL, v1, &fresh, "A/B fresh");
 
         /* A/B at rest after a second set: v2 in slot 1.  The design retires
          * the previous slot after each commit (docs/design.md, "Why retire"):
          * damage to the current slot reads invalid, never the stale v1. */
         assert_int_equal(pram_cell_set(ab, v2, n), PRAM_OK);
-        read_is(ab, v2);
-        flip_cell_span(ab, am + ab->slot_size, HDR + n, n <= pair_limit_secondary(), NULL, v2,
+        read_is(ab, abget, v2);
+        flip_cell_span(ab, abget, am + ab->slot_size, HDR + n, n <= pair_limit_secondary(), NULL, v2,
                        &rest, "A/B at rest");
 
         /* A/B between the commit of v2 and the retire store (what a reset
@@ -232,10 +255,10 @@ static void flips_cells(void **state)
          * Damage to slot 1 reads v1 (committed) or invalid, never a damaged
          * value. */
         memcpy(am, slot0_v1, ab->slot_size);
-        read_is(ab, v2);
-        flip_cell_span(ab, am + ab->slot_size, HDR + n, n <= pair_limit_secondary(), v1, v2,
+        read_is(ab, abget, v2);
+        flip_cell_span(ab, abget, am + ab->slot_size, HDR + n, n <= pair_limit_secondary(), v1, v2,
                        &window, "A/B commit window");
-        read_is(ab, v2);
+        read_is(ab, abget, v2);
     }
     printf("flips: cells single-slot: %llu tried, %llu detected, %llu corrupt values read\n",
            single.tried, single.detected, single.corrupt_read);
@@ -404,8 +427,8 @@ static void flip_control(const char *what, tally_t *t)
     memcpy(&m0, mem, 4);
     memcpy(&m1, mem + slot_size, 4);
     /* At rest exactly one control slot is valid (the other is retired). */
-    assert_true((m0 == PRAM_MAGIC_BUF) != (m1 == PRAM_MAGIC_BUF));
-    slot = m0 == PRAM_MAGIC_BUF ? mem : mem + slot_size;
+    assert_true((m0 == PRAM_MAGIC_CELL) != (m1 == PRAM_MAGIC_CELL));
+    slot = m0 == PRAM_MAGIC_CELL ? mem : mem + slot_size;
     memcpy(image, mem, sizeof image);
     for (i = 0; i < nbits; i++) {
         for (j = i; j < nbits; j++) { /* j == i: the single flip */
@@ -452,10 +475,10 @@ static void flips_control(void **state)
 
 /* ---- Garbage ---------------------------------------------------------------------- */
 
-PRAM_CELL_DECLARE(gs, uint32_t);
-PRAM_CELL_DEFINE(gs, 21, PRAM_SINGLE);
-PRAM_CELL_DECLARE(ga, uint32_t);
-PRAM_CELL_DEFINE(ga, 22, PRAM_AB);
+PRAM_CELL_DECLARE(gs, uint32_t, 21, PRAM_SINGLE);
+PRAM_CELL_DEFINE(gs);
+PRAM_CELL_DECLARE(ga, uint32_t, 22, PRAM_AB);
+PRAM_CELL_DEFINE(ga);
 #define GB_CAP 16u
 PRAM_BUF_DEFINE(gbuf, GB_CAP, 23);
 
@@ -544,9 +567,9 @@ static void garbage(void **state)
     (void)state;
     for (i = 0; i < n; i++) {
         fill_words(ws, ns, &s);
-        fa_s += pram_cell_status(&gs) == PRAM_OK;
+        fa_s += pram_cell_status(&gs) == PRAM_OK || gs_status() == PRAM_OK;
         fill_words(wa, na, &s);
-        fa_a += pram_cell_status(&ga) == PRAM_OK;
+        fa_a += pram_cell_status(&ga) == PRAM_OK || ga_status() == PRAM_OK;
         fill_words(wb, GB_WORDS, &s);
         if (pram_buf_open(&gbuf) == PRAM_BUF_INTACT) {
             fa_b++;
@@ -568,32 +591,53 @@ static void garbage_targeted(void **state)
     uint64_t s = 0x7A26E7EDull;
     uint32_t *ws = (uint32_t *)gs.addr, *wa = (uint32_t *)ga.addr, *wb = gbuf__storage;
     uint32_t ns = pram_cell_storage_size(&gs) / 4u, na = pram_cell_storage_size(&ga) / 4u;
+    /* Layout words as documented: span (the value size: values at 12) |
+     * kind << 13 (0 user cell, 1 buffer control block) | schema << 16. */
     uint32_t lay_s = (uint32_t)gs.size | ((uint32_t)gs.schema << 16);
     uint32_t lay_a = (uint32_t)ga.size | ((uint32_t)ga.schema << 16);
-    uint32_t lay_ctl = (uint32_t)sizeof(pram_buf_control_t) | ((uint32_t)23u << 16);
+    uint32_t lay_ctl = (uint32_t)sizeof(pram_buf_control_t) | (1u << 13) | ((uint32_t)23u << 16);
     uint32_t aslot = ga.slot_size / 4u, ctl_image[PRAM_BUF_CONTROL_SIZE / 4u], epoch;
     double t0 = now_s();
     (void)state;
+
+    /* The planted layout words are the ones the library commits (else the
+     * CRC-alone rates below would measure nothing). */
+    {
+        uint32_t v = 0x12345678u;
+        memset(ws, 0, ns * 4u);
+        memset(wa, 0, na * 4u);
+        memset(wb, 0, sizeof gbuf__storage);
+        assert_int_equal(gs_set(&v), PRAM_OK);
+        assert_int_equal(ga_set(&v), PRAM_OK);
+        assert_int_equal(pram_buf_open(&gbuf), PRAM_BUF_COLD);
+        assert_int_equal(ws[0], PRAM_MAGIC_CELL);
+        assert_int_equal(ws[2], lay_s);
+        assert_int_equal(wa[0], PRAM_MAGIC_CELL);
+        assert_int_equal(wa[2], lay_a);
+        assert_int_equal(wb[0], PRAM_MAGIC_CELL);
+        assert_int_equal(wb[2], lay_ctl);
+        assert_int_equal(wb[4], GB_CAP);
+    }
 
     for (i = 0; i < n; i++) {
         /* Magic planted: the layout compare (then the CRC) must reject. */
         fill_words(ws, ns, &s);
         ws[0] = PRAM_MAGIC_CELL;
-        m_s += pram_cell_status(&gs) == PRAM_OK;
+        m_s += pram_cell_status(&gs) == PRAM_OK || gs_status() == PRAM_OK;
         fill_words(wa, na, &s);
         wa[0] = wa[aslot] = PRAM_MAGIC_CELL;
-        m_a += pram_cell_status(&ga) == PRAM_OK;
+        m_a += pram_cell_status(&ga) == PRAM_OK || ga_status() == PRAM_OK;
         /* Magic and layout (word 2) planted: the CRC-16 alone must reject. */
         fill_words(ws, ns, &s);
         ws[0] = PRAM_MAGIC_CELL, ws[2] = lay_s;
-        ml_s += pram_cell_status(&gs) == PRAM_OK;
+        ml_s += pram_cell_status(&gs) == PRAM_OK || gs_status() == PRAM_OK;
         fill_words(wa, na, &s);
         wa[0] = wa[aslot] = PRAM_MAGIC_CELL;
         wa[2] = wa[aslot + 2u] = lay_a;
-        ml_a += pram_cell_status(&ga) == PRAM_OK;
+        ml_a += pram_cell_status(&ga) == PRAM_OK || ga_status() == PRAM_OK;
         /* Buffer control: magic, layout and data size planted in both slots. */
         fill_words(wb, GB_WORDS, &s);
-        wb[0] = wb[CTL_SLOT_WORDS] = PRAM_MAGIC_BUF;
+        wb[0] = wb[CTL_SLOT_WORDS] = PRAM_MAGIC_CELL;
         wb[2] = wb[CTL_SLOT_WORDS + 2u] = lay_ctl;
         wb[4] = wb[CTL_SLOT_WORDS + 4u] = GB_CAP;
         ctl += pram_buf_open(&gbuf) == PRAM_BUF_INTACT;

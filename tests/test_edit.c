@@ -29,35 +29,35 @@ typedef struct { uint64_t u; double d; uint32_t x, y; } al8_t;  /* 24 bytes, 8-a
 
 static union { uint64_t al; uint8_t b[128]; } m_s, m_ab, m7_s, m7_ab, m8;
 
-PRAM_CELL_DECLARE(ed_s, rec_t);
-PRAM_CELL_DEFINE_AT(ed_s, 1, PRAM_SINGLE, &m_s);
-PRAM_CELL_DECLARE(ed_ab, rec_t);
-PRAM_CELL_DEFINE_AT(ed_ab, 1, PRAM_AB, &m_ab);
+PRAM_CELL_DECLARE_AT(ed_s, rec_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE_AT(ed_s, &m_s);
+PRAM_CELL_DECLARE_AT(ed_ab, rec_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE_AT(ed_ab, &m_ab);
 /* The same storage seen by firmware with schema 2. */
-PRAM_CELL_DECLARE(ed2_s, rec_t);
-PRAM_CELL_DEFINE_AT(ed2_s, 2, PRAM_SINGLE, &m_s);
-PRAM_CELL_DECLARE(ed2_ab, rec_t);
-PRAM_CELL_DEFINE_AT(ed2_ab, 2, PRAM_AB, &m_ab);
-PRAM_CELL_DECLARE(ed7_s, odd7_t);
-PRAM_CELL_DEFINE_AT(ed7_s, 3, PRAM_SINGLE, &m7_s);
-PRAM_CELL_DECLARE(ed7_ab, odd7_t);
-PRAM_CELL_DEFINE_AT(ed7_ab, 3, PRAM_AB, &m7_ab);
-PRAM_CELL_DECLARE(ed8_ab, al8_t);
-PRAM_CELL_DEFINE_AT(ed8_ab, 4, PRAM_AB, &m8);
+PRAM_CELL_DECLARE_AT(ed2_s, rec_t, 2, PRAM_SINGLE);
+PRAM_CELL_DEFINE_AT(ed2_s, &m_s);
+PRAM_CELL_DECLARE_AT(ed2_ab, rec_t, 2, PRAM_AB);
+PRAM_CELL_DEFINE_AT(ed2_ab, &m_ab);
+PRAM_CELL_DECLARE_AT(ed7_s, odd7_t, 3, PRAM_SINGLE);
+PRAM_CELL_DEFINE_AT(ed7_s, &m7_s);
+PRAM_CELL_DECLARE_AT(ed7_ab, odd7_t, 3, PRAM_AB);
+PRAM_CELL_DEFINE_AT(ed7_ab, &m7_ab);
+PRAM_CELL_DECLARE_AT(ed8_ab, al8_t, 4, PRAM_AB);
+PRAM_CELL_DEFINE_AT(ed8_ab, &m8);
 
 /* Regions: ordinary memory (edits allowed) and exact-width ones (refused). */
 static union { uint32_t w[32]; uint8_t b[128]; } rg0_mem, rg4_mem, rg1_mem;
 static const pram_region_t rg0 = PRAM_REGION(rg0_mem.b, 128, 0, 0);
 static const pram_region_t rg4 = PRAM_REGION(rg4_mem.b, 128, 4, 0);
 static const pram_region_t rg1 = PRAM_REGION(rg1_mem.b, 128, 1, 0);
-PRAM_CELL_DECLARE(er0_ab, rec_t);
-PRAM_CELL_DEFINE_IN(er0_ab, 5, PRAM_AB, &rg0, 16);
-PRAM_CELL_DECLARE(er0_s, rec_t);
-PRAM_CELL_DEFINE_IN(er0_s, 5, PRAM_SINGLE, &rg0, 72);
-PRAM_CELL_DECLARE(er4_ab, rec_t);
-PRAM_CELL_DEFINE_IN(er4_ab, 5, PRAM_AB, &rg4, 16);
-PRAM_CELL_DECLARE(er1_s, rec_t);
-PRAM_CELL_DEFINE_IN(er1_s, 5, PRAM_SINGLE, &rg1, 8);
+PRAM_CELL_DECLARE_IN(er0_ab, rec_t, 5, PRAM_AB);
+PRAM_CELL_DEFINE_IN(er0_ab, &rg0, 16);
+PRAM_CELL_DECLARE_IN(er0_s, rec_t, 5, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(er0_s, &rg0, 72);
+PRAM_CELL_DECLARE_IN(er4_ab, rec_t, 5, PRAM_AB);
+PRAM_CELL_DEFINE_IN(er4_ab, &rg4, 16);
+PRAM_CELL_DECLARE_IN(er1_s, rec_t, 5, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(er1_s, &rg1, 8);
 
 /* The oracle reads a cell's slots with the cell's own geometry. */
 static cell_case_t case_of(const pram_cell_t *c)
@@ -459,8 +459,8 @@ static uint8_t *expected_edit_target(const pram_cell_t *c)
 #define ed_ab_other ed2_ab
 #define er0_ab_other er0_ab_schema2
 /* schema-2 twin of er0_ab in the same region place */
-PRAM_CELL_DECLARE(er0_ab_schema2, rec_t);
-PRAM_CELL_DEFINE_IN(er0_ab_schema2, 6, PRAM_AB, &rg0, 16);
+PRAM_CELL_DECLARE_IN(er0_ab_schema2, rec_t, 6, PRAM_AB);
+PRAM_CELL_DEFINE_IN(er0_ab_schema2, &rg0, 16);
 
 SCOPE_TESTS(ed_s)
 SCOPE_TESTS(ed_ab)
@@ -725,9 +725,13 @@ static void test_edit_regions_and_alignment(void **state)
 }
 
 /* Every prior state an A/B cell may be found in (crafted): after each
- * completed edit commit exactly one slot has the magic; the edit went to
- * the slot not holding the current value (slot 0 if none), seq current+1
- * (1 if none); commit is 4 stores.  KEEP on no valid value is refused. */
+ * completed edit commit exactly one slot has the magic; begin opened the
+ * target slot exactly as set's step 1 does (docs/design.md, "Edit scope"):
+ * with exactly one magic word, the other slot, with the magic one's stored
+ * seq + 1, whether or not that one checks (the retire clears it); with both,
+ * the slot not holding the current value, seq current+1 (slot 0 and seq 1
+ * if none is valid); with none, slot 0 and seq 1.  Commit is 4 stores.  KEEP
+ * on no valid value is refused. */
 static void edit_at_rest(const pram_cell_t *c)
 {
     static uint8_t cur_v[64], oth_v[64], want[64];
@@ -742,7 +746,8 @@ static void edit_at_rest(const pram_cell_t *c)
         for (flags = 0; flags <= PRAM_EDIT_ZERO; flags++) {
             pram_edit_t ed;
             uint16_t seq = 0, sq = 0;
-            int cur, rc, foreign_magic;
+            int cur, rc, foreign_magic, m0, m1;
+            uint16_t want_seq;
             unsigned t;
             uint64_t s0;
             g_iter = st * 10 + (int)flags;
@@ -769,7 +774,17 @@ static void edit_at_rest(const pram_cell_t *c)
             }
             cur = newest_slot(c, &seq);
             foreign_magic = magic_slots(c) > valid_slots(c) && st != 10;
-            t = cur >= 0 ? (unsigned)cur ^ 1u : 0u;
+            m0 = rd32(m) == CELL_MAGIC;
+            m1 = rd32(m + ss) == CELL_MAGIC;
+            if (m0 != m1) {
+                t = m0 ? 1u : 0u;
+                want_seq = (uint16_t)(rd32(m + (t ^ 1u) * ss + 4u) + 1u);
+                if (cur >= 0)
+                    CHECK_EQ(t, (unsigned)cur ^ 1u);
+            } else {
+                t = m0 && cur >= 0 ? (unsigned)cur ^ 1u : 0u;
+                want_seq = m0 && cur >= 0 ? (uint16_t)(seq + 1u) : 1u;
+            }
             s0 = pram_test_stores;
             rc = pram_cell_edit_begin(c, &ed, flags);
             if (flags == PRAM_EDIT_KEEP && cur < 0) {
@@ -783,7 +798,8 @@ static void edit_at_rest(const pram_cell_t *c)
             CHECK_EQ(rc, PRAM_OK);
             CHECK_EQ(pram_test_stores - s0, 1u + value_words(c->size));
             CHECK(ed.value == (void *)(m + t * ss + c->value_offset));
-            CHECK_EQ(ed.seq, cur >= 0 ? (uint16_t)(seq + 1u) : 1u);
+            CHECK_EQ(ed.slot, t);
+            CHECK_EQ(ed.seq, want_seq);
             if (flags == PRAM_EDIT_KEEP)
                 CHECK_MEM(ed.value, cur_v, c->size);
             memset(want, 0x40 + st, c->size);
@@ -793,7 +809,7 @@ static void edit_at_rest(const pram_cell_t *c)
             CHECK_EQ(pram_test_stores - s0, 4u);
             must_read(c, want);
             CHECK_EQ(newest_slot(c, &sq), (int)t);
-            CHECK_EQ(sq, cur >= 0 ? (uint16_t)(seq + 1u) : 1u);
+            CHECK_EQ(sq, want_seq);
             check_one_at_rest(c);
             CHECK_EQ(rd32(m + (t ^ 1u) * ss), 0);
         }

@@ -50,8 +50,11 @@ typedef struct {
     uint32_t boots;
     uint32_t reason;
 } boot_t;
-PRAM_CELL_DECLARE(boot, boot_t);
-PRAM_CELL_DEFINE(boot, 1, PRAM_AB);
+PRAM_CELL_DECLARE(boot, boot_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE(boot);
+/* The same storage, as the next firmware (schema 2) declares it. */
+PRAM_CELL_DECLARE_AT(boot_v2, boot_t, 2, PRAM_AB);
+PRAM_CELL_DEFINE_AT(boot_v2, &boot__storage);
 
 /* Regions over mem.regmem: ordinary memory, and backup-register-like files. */
 static const pram_region_t reg0 = PRAM_REGION(mem.regmem, sizeof(mem.regmem), 0, 0);
@@ -101,12 +104,12 @@ static pram_cell_t pair_cell(void *addr, uint8_t mode)
     c.addr = addr;
     c.region = NULL;
     c.offset = 0u;
-    c.magic = PRAM_MAGIC_CELL;
     c.size = (uint16_t)sizeof(pair_t);
     c.schema = 7u;
     c.value_offset = (uint16_t)sizeof(pram_header_t);
     c.slot_size = PAIR_SLOT;
     c.mode = mode;
+    c.kind = PRAM__KIND_CELL;
     return c;
 }
 
@@ -386,16 +389,20 @@ static void cell_null_pointers(void **state)
 }
 
 /* The typed API with a NULL object pointer (PRAM_ERR_NULL: "a required
- * pointer argument was NULL"; a failed call changes nothing).  Run last: the
- * typed calls go to pram__cell_get/set, which do not check the pointer
- * (src/pram_cell.c), so get copies the committed value through it and set
- * opens the slot (single-slot: destroying the value) then reads through it
- * -- a crash, which ends the program under the sanitizers. */
+ * pointer argument was NULL"; a failed call changes nothing).  Run last: what
+ * the typed calls go to does not check the pointer (the find/open/seal
+ * compiled at the call site for a .noinit or _AT cell, pram__cell_get/set
+ * for a cell in a region), so a get that went ahead would copy the committed
+ * value through it and a set would open the slot (single-slot: destroying
+ * the value) then read through it -- a crash, which ends the program under
+ * the sanitizers. */
 static void cell_typed_null_pointers(void **state)
 {
     (void)state;
     FAILS(PRAM_ERR_NULL, boot_get(NULL));
     FAILS(PRAM_ERR_NULL, boot_set(NULL));
+    FAILS(PRAM_ERR_NULL, boot_v2_get(NULL));
+    FAILS(PRAM_ERR_NULL, boot_v2_set(NULL));
     verify_intact();
 }
 
@@ -436,8 +443,10 @@ static void m_vo20(pram_cell_t *c)
     c->slot_size = 28u;
 }
 static void m_vo16_small(pram_cell_t *c) { c->value_offset = 16u; } /* 16 + 8 > 20 */
-static void m_magic0(pram_cell_t *c) { c->magic = 0u; }
-static void m_magic_ff(pram_cell_t *c) { c->magic = 0xFFFFFFFFu; }
+/* Kinds: 0 user cell, 1 buffer control block, 2 region header; no other. */
+static void m_kind3(pram_cell_t *c) { c->kind = 3u; }
+static void m_kind4(pram_cell_t *c) { c->kind = 4u; }
+static void m_kind_ff(pram_cell_t *c) { c->kind = 0xFFu; }
 static void m_slot16(pram_cell_t *c) { c->slot_size = 16u; } /* 12 + 8 > 16 */
 static void m_slot19(pram_cell_t *c) { c->slot_size = 19u; }
 static void m_slot22(pram_cell_t *c) { c->slot_size = 22u; } /* big enough, not 4-aligned */
@@ -461,8 +470,9 @@ static const mutation_t cell_mutations[] = {
     {"value_offset 14 (misaligned)", m_vo14},
     {"value_offset 20 (neither 12 nor 16)", m_vo20},
     {"value_offset 16, slot 20 (too small)", m_vo16_small},
-    {"magic 0", m_magic0},
-    {"magic 0xFFFFFFFF", m_magic_ff},
+    {"kind 3", m_kind3},
+    {"kind 4", m_kind4},
+    {"kind 0xFF", m_kind_ff},
     {"slot_size 16 (too small)", m_slot16},
     {"slot_size 19", m_slot19},
     {"slot_size 22 (misaligned)", m_slot22},
@@ -572,8 +582,8 @@ static void cell_misaligned_storage(void **state)
     }
     /* Typed descriptor built by the macro over a misaligned address. */
     {
-        const pram_cell_t tc = PRAM_CELL_INIT_AT(boot, 1, PRAM_AB, (uint8_t *)mem.regmem + 2);
-        const pram_cell_t ti = PRAM_CELL_INIT_IN(boot, 1, PRAM_AB, &reg4, 6u);
+        const pram_cell_t tc = PRAM_CELL_INIT_AT(boot, (uint8_t *)mem.regmem + 2);
+        const pram_cell_t ti = PRAM_CELL_INIT_IN(boot, &reg4, 6u);
         all_cell_calls_fail(&tc, PRAM_ERR_ALIGN, "PRAM_CELL_INIT_AT misaligned");
         all_cell_calls_fail(&ti, PRAM_ERR_ALIGN, "PRAM_CELL_INIT_IN offset 6");
     }
@@ -612,7 +622,7 @@ static void cell_region_range(void **state)
     }
     {
         /* the typed macro, at an offset whose storage runs past the end */
-        const pram_cell_t ti = PRAM_CELL_INIT_IN(boot, 1, PRAM_AB, &reg4, 124u);
+        const pram_cell_t ti = PRAM_CELL_INIT_IN(boot, &reg4, 124u);
         all_cell_calls_fail(&ti, PRAM_ERR_RANGE, "PRAM_CELL_INIT_IN offset 124");
     }
     verify_intact();
@@ -671,13 +681,32 @@ static void cell_invalid_and_layout(void **state)
     other = c_single;
     other.size = 4u;
     FAILS(PRAM_ERR_LAYOUT, pram_cell_get(&other, &out, 4u));
-    /* The typed cell under a bumped schema. */
-    {
-        const pram_cell_t boot_v2 = PRAM_CELL_INIT_AT(boot, 2, PRAM_AB, &boot__storage);
-        FAILS(PRAM_ERR_LAYOUT, pram_cell_status(&boot_v2));
-        FAILS(PRAM_ERR_LAYOUT, pram_cell_get(&boot_v2, &bout, sizeof(bout)));
-        FAILS(PRAM_ERR_LAYOUT, pram_cell_edit_begin(&boot_v2, &e, PRAM_EDIT_KEEP));
-    }
+    /* Another kind of container (a buffer control block's, a region
+     * header's) over a user cell's committed slot: one magic for all, the
+     * kind is part of the layout word, so it is another layout too. */
+    other = c_ab;
+    other.kind = PRAM__KIND_BUF;
+    FAILS(PRAM_ERR_LAYOUT, pram_cell_status(&other));
+    FAILS(PRAM_ERR_LAYOUT, pram_cell_get(&other, &out, sizeof(out)));
+    assert_untouched((const uint8_t *)&out, sizeof(out));
+    FAILS(PRAM_ERR_LAYOUT, pram_cell_edit_begin(&other, &e, PRAM_EDIT_KEEP));
+    other = c_single;
+    other.kind = PRAM__KIND_REGION;
+    FAILS(PRAM_ERR_LAYOUT, pram_cell_status(&other));
+    FAILS(PRAM_ERR_LAYOUT, pram_cell_get(&other, &out, sizeof(out)));
+    other = c_reg4;
+    other.kind = PRAM__KIND_BUF;
+    FAILS(PRAM_ERR_LAYOUT, pram_cell_status(&other));
+    /* The typed cell under a bumped schema: the next firmware's typed calls
+     * (compiled at the call site) and its descriptor. */
+    FAILS(PRAM_ERR_LAYOUT, boot_v2_status());
+    assert_int_equal(boot_v2_valid(), 0);
+    memset(&bout, PATTERN, sizeof(bout));
+    FAILS(PRAM_ERR_LAYOUT, boot_v2_get(&bout));
+    assert_untouched((const uint8_t *)&bout, sizeof(bout));
+    FAILS(PRAM_ERR_LAYOUT, pram_cell_status(&boot_v2));
+    FAILS(PRAM_ERR_LAYOUT, pram_cell_get(&boot_v2, &bout, sizeof(bout)));
+    FAILS(PRAM_ERR_LAYOUT, pram_cell_edit_begin(&boot_v2, &e, PRAM_EDIT_KEEP));
     verify_intact();
 
     /* Nothing valid: edit KEEP has nothing to start from. */
@@ -1191,8 +1220,8 @@ static void region_map_misuse(void **state)
  * base + 6 is misaligned (it faults on register memory), so the region is
  * malformed: every container in it is refused before any access. */
 static const pram_region_t reg4s6 = PRAM_REGION(mem.regmem, 64, 4, 6);
-PRAM_CELL_DECLARE(s6_boot, boot_t);
-PRAM_CELL_DEFINE_IN(s6_boot, 1, PRAM_AB, &reg4s6, 0);
+PRAM_CELL_DECLARE_IN(s6_boot, boot_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE_IN(s6_boot, &reg4s6, 0);
 
 static void region_stride_not_whole_units(void **state)
 {

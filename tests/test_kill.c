@@ -65,33 +65,33 @@ typedef struct { uint8_t b[100]; } k100_t;
 typedef struct { uint8_t b[201]; } k201_t;
 typedef struct { uint8_t b[256]; } k256_t;
 
-PRAM_CELL_DECLARE(kc_u32, uint32_t);
-PRAM_CELL_DECLARE(kc_b7, k7_t);
-PRAM_CELL_DECLARE(kc_w24, k24_t);
-PRAM_CELL_DECLARE(kc_b100, k100_t);
-PRAM_CELL_DECLARE(kc_b201, k201_t);
-PRAM_CELL_DECLARE(kc_b256, k256_t);
+PRAM_CELL_DECLARE_IN(kc_u32, uint32_t, 1, PRAM_SINGLE);
+PRAM_CELL_DECLARE_IN(kc_b7, k7_t, 2, PRAM_AB);
+PRAM_CELL_DECLARE_IN(kc_w24, k24_t, 3, PRAM_SINGLE);
+PRAM_CELL_DECLARE_IN(kc_b100, k100_t, 4, PRAM_AB);
+PRAM_CELL_DECLARE_IN(kc_b201, k201_t, 5, PRAM_SINGLE);
+PRAM_CELL_DECLARE_IN(kc_b256, k256_t, 6, PRAM_AB);
 
 #define GAP 16u /* zero guard bytes before, between and after containers */
 #define OFF_U32 GAP
-#define OFF_B7 (OFF_U32 + PRAM_CELL_SIZE(kc_u32, PRAM_SINGLE) + GAP)
-#define OFF_W24 (OFF_B7 + PRAM_CELL_SIZE(kc_b7, PRAM_AB) + GAP)
-#define OFF_B100 (OFF_W24 + PRAM_CELL_SIZE(kc_w24, PRAM_SINGLE) + GAP)
-#define OFF_B201 (OFF_B100 + PRAM_CELL_SIZE(kc_b100, PRAM_AB) + GAP)
-#define OFF_B256 (OFF_B201 + PRAM_CELL_SIZE(kc_b201, PRAM_SINGLE) + GAP)
-#define OFF_BUF (OFF_B256 + PRAM_CELL_SIZE(kc_b256, PRAM_AB) + GAP)
+#define OFF_B7 (OFF_U32 + PRAM_CELL_SIZE(kc_u32) + GAP)
+#define OFF_W24 (OFF_B7 + PRAM_CELL_SIZE(kc_b7) + GAP)
+#define OFF_B100 (OFF_W24 + PRAM_CELL_SIZE(kc_w24) + GAP)
+#define OFF_B201 (OFF_B100 + PRAM_CELL_SIZE(kc_b100) + GAP)
+#define OFF_B256 (OFF_B201 + PRAM_CELL_SIZE(kc_b201) + GAP)
+#define OFF_BUF (OFF_B256 + PRAM_CELL_SIZE(kc_b256) + GAP)
 #define BUF_CAP 512u
 #define BUF_STORAGE PRAM_BUF_STORAGE_SIZE(BUF_CAP)
 #define REGION_SIZE (OFF_BUF + BUF_STORAGE + GAP)
 
 static pram_region_t kill_region = PRAM_REGION(0, REGION_SIZE, 0, 0); /* base set per boot */
 
-PRAM_CELL_DEFINE_IN(kc_u32, 1, PRAM_SINGLE, &kill_region, OFF_U32);
-PRAM_CELL_DEFINE_IN(kc_b7, 2, PRAM_AB, &kill_region, OFF_B7);
-PRAM_CELL_DEFINE_IN(kc_w24, 3, PRAM_SINGLE, &kill_region, OFF_W24);
-PRAM_CELL_DEFINE_IN(kc_b100, 4, PRAM_AB, &kill_region, OFF_B100);
-PRAM_CELL_DEFINE_IN(kc_b201, 5, PRAM_SINGLE, &kill_region, OFF_B201);
-PRAM_CELL_DEFINE_IN(kc_b256, 6, PRAM_AB, &kill_region, OFF_B256);
+PRAM_CELL_DEFINE_IN(kc_u32, &kill_region, OFF_U32);
+PRAM_CELL_DEFINE_IN(kc_b7, &kill_region, OFF_B7);
+PRAM_CELL_DEFINE_IN(kc_w24, &kill_region, OFF_W24);
+PRAM_CELL_DEFINE_IN(kc_b100, &kill_region, OFF_B100);
+PRAM_CELL_DEFINE_IN(kc_b201, &kill_region, OFF_B201);
+PRAM_CELL_DEFINE_IN(kc_b256, &kill_region, OFF_B256);
 
 static const pram_buf_def_t kb_def = PRAM_BUF_DEF_IN(&kill_region, OFF_BUF, BUF_STORAGE, 7);
 static pram_buf_t kb = PRAM_BUF_INIT(&kb_def);
@@ -651,12 +651,12 @@ static void validator(void)
 {
     const uint8_t *b;
     uint32_t i, gaps[][2] = {{0, OFF_U32},
-                             {OFF_U32 + PRAM_CELL_SIZE(kc_u32, PRAM_SINGLE), OFF_B7},
-                             {OFF_B7 + PRAM_CELL_SIZE(kc_b7, PRAM_AB), OFF_W24},
-                             {OFF_W24 + PRAM_CELL_SIZE(kc_w24, PRAM_SINGLE), OFF_B100},
-                             {OFF_B100 + PRAM_CELL_SIZE(kc_b100, PRAM_AB), OFF_B201},
-                             {OFF_B201 + PRAM_CELL_SIZE(kc_b201, PRAM_SINGLE), OFF_B256},
-                             {OFF_B256 + PRAM_CELL_SIZE(kc_b256, PRAM_AB), OFF_BUF},
+                             {OFF_U32 + PRAM_CELL_SIZE(kc_u32), OFF_B7},
+                             {OFF_B7 + PRAM_CELL_SIZE(kc_b7), OFF_W24},
+                             {OFF_W24 + PRAM_CELL_SIZE(kc_w24), OFF_B100},
+                             {OFF_B100 + PRAM_CELL_SIZE(kc_b100), OFF_B201},
+                             {OFF_B201 + PRAM_CELL_SIZE(kc_b201), OFF_B256},
+                             {OFF_B256 + PRAM_CELL_SIZE(kc_b256), OFF_BUF},
                              {OFF_BUF + BUF_STORAGE, REGION_SIZE}};
     (void)alarm(60);
     memset(obs, 0, sizeof *obs);

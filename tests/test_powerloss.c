@@ -62,7 +62,8 @@ static const unsigned tears[] = {0x0u, 0x1u, 0x3u, 0x7u, 0x8u, 0xEu};
 /* ------------------------------------------------------------------------ */
 
 enum {
-    ROW_SET_S, ROW_SET_AB, ROW_INV_S, ROW_INV_AB, ROW_KEEP_S, ROW_KEEP_AB, ROW_ZERO_S,
+    ROW_SET_S, ROW_SET_AB, ROW_INV_S, ROW_INV_AB, ROW_TSET_S, ROW_TSET_AB, ROW_TINV_S,
+    ROW_TINV_AB, ROW_KEEP_S, ROW_KEEP_AB, ROW_ZERO_S,
     ROW_ZERO_AB, ROW_APP_SMALL, ROW_APP_LARGE, ROW_APP_FIT, ROW_CLEAR, ROW_CLEAR_WRAP,
     ROW_FORMAT, ROW_REPAIR, ROW_SEQ_EACH, ROW_SEQ_LINEAR, ROW_SEQ_RANDOM, ROW_COUNT
 };
@@ -81,6 +82,10 @@ static row_t rows[ROW_COUNT] = {
     {"cell set", "A/B", 0, {0}, 0, 0},
     {"cell invalidate", "single", 0, {0}, 0, 0},
     {"cell invalidate", "A/B", 0, {0}, 0, 0},
+    {"typed set", "single", 0, {0}, 0, 0},
+    {"typed set", "A/B", 0, {0}, 0, 0},
+    {"typed invalidate", "single", 0, {0}, 0, 0},
+    {"typed invalidate", "A/B", 0, {0}, 0, 0},
     {"edit commit KEEP", "single", 0, {0}, 0, 0},
     {"edit commit KEEP", "A/B", 0, {0}, 0, 0},
     {"edit commit ZERO", "single", 0, {0}, 0, 0},
@@ -236,6 +241,16 @@ static void zero_body(uint8_t *p, uint32_t len, unsigned tag)
 /* Cells under test                                                          */
 /* ------------------------------------------------------------------------ */
 
+/* A cell, with its typed calls behind untyped pointers: for cells declared
+ * with PRAM_CELL_DECLARE_AT these are compiled at the call site from the
+ * declaration, without the descriptor, so they are cut and checked too. */
+typedef struct {
+    int (*set)(const void *value);
+    int (*invalidate)(void);
+    int (*get)(void *out);
+    int (*status)(void);
+} typed_ops_t;
+
 typedef struct {
     const pram_cell_t *cell;
     uint32_t *mem; /* guard words, slots, guard words */
@@ -243,28 +258,38 @@ typedef struct {
     uint16_t size;
     uint8_t mode;
     uint8_t dflt; /* part of the default campaign */
+    const typed_ops_t *typed;
 } cell_ent_t;
+
+#define TYPED_OPS(c, T)                                                          \
+    static int c##_tset(const void *v) { return c##_set((const T *)v); }         \
+    static int c##_tinv(void) { return c##_invalidate(); }                       \
+    static int c##_tget(void *out) { return c##_get((T *)out); }                 \
+    static int c##_tstatus(void) { return c##_status(); }                        \
+    static const typed_ops_t c##_typed = {c##_tset, c##_tinv, c##_tget, c##_tstatus};
 
 /* size, in the default campaign */
 #define CELL_SIZES(X)                                                                            \
     X(1, 1) X(2, 0) X(3, 1) X(4, 1) X(5, 0) X(7, 1) X(8, 0) X(12, 1) X(13, 0) X(33, 1) X(64, 0) \
     X(100, 0) X(255, 0) X(256, 1) X(1000, 0) X(4080, 0)
 
-#define DECL_CELLS(n, d)                                                                    \
-    typedef struct {                                                                        \
-        uint8_t b[n];                                                                       \
-    } val##n##_t;                                                                           \
-    PRAM_CELL_DECLARE(cs##n, val##n##_t);                                                   \
-    PRAM_CELL_DECLARE(ca##n, val##n##_t);                                                   \
-    static uint32_t cs##n##_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(cs##n, PRAM_SINGLE) / 4u]; \
-    static uint32_t ca##n##_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(ca##n, PRAM_AB) / 4u];     \
-    PRAM_CELL_DEFINE_AT(cs##n, 7, PRAM_SINGLE, &cs##n##_mem[GUARD_WORDS]);                  \
-    PRAM_CELL_DEFINE_AT(ca##n, 7, PRAM_AB, &ca##n##_mem[GUARD_WORDS]);
+#define DECL_CELLS(n, d)                                                             \
+    typedef struct {                                                                 \
+        uint8_t b[n];                                                                \
+    } val##n##_t;                                                                    \
+    PRAM_CELL_DECLARE_AT(cs##n, val##n##_t, 7, PRAM_SINGLE);                         \
+    PRAM_CELL_DECLARE_AT(ca##n, val##n##_t, 7, PRAM_AB);                             \
+    static uint32_t cs##n##_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(cs##n) / 4u];      \
+    static uint32_t ca##n##_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(ca##n) / 4u];      \
+    PRAM_CELL_DEFINE_AT(cs##n, &cs##n##_mem[GUARD_WORDS]);                           \
+    PRAM_CELL_DEFINE_AT(ca##n, &ca##n##_mem[GUARD_WORDS]);                           \
+    TYPED_OPS(cs##n, val##n##_t)                                                     \
+    TYPED_OPS(ca##n, val##n##_t)
 CELL_SIZES(DECL_CELLS)
 
-#define CELL_ENT(n, d)                                                                       \
-    {&cs##n, cs##n##_mem, (uint32_t)(sizeof cs##n##_mem / 4u), n, PRAM_SINGLE, d},          \
-        {&ca##n, ca##n##_mem, (uint32_t)(sizeof ca##n##_mem / 4u), n, PRAM_AB, d},
+#define CELL_ENT(n, d)                                                                         \
+    {&cs##n, cs##n##_mem, (uint32_t)(sizeof cs##n##_mem / 4u), n, PRAM_SINGLE, d, &cs##n##_typed}, \
+        {&ca##n, ca##n##_mem, (uint32_t)(sizeof ca##n##_mem / 4u), n, PRAM_AB, d, &ca##n##_typed},
 static const cell_ent_t cells[] = {CELL_SIZES(CELL_ENT)};
 #define NCELLS (sizeof cells / sizeof cells[0])
 
@@ -295,6 +320,7 @@ enum { TAG_TORN = 9, TAG_NEW = 4, TAG_PROBE = 5, TAG_PROBE2 = 6, TAG_FILLER = 0x
 
 static const cell_ent_t *g_cell;
 static int g_cop;
+static int g_typed; /* set and invalidate through the cell's typed calls */
 static int g_op_rc;
 static int g_old_valid;
 static uint8_t g_old[CELL_MAX], g_new[CELL_MAX], g_setv[CELL_MAX], g_read[CELL_MAX];
@@ -306,10 +332,10 @@ static void cell_op(void *unused)
     (void)unused;
     switch (g_cop) {
     case COP_SET:
-        g_op_rc = pram_cell_set(c, g_setv, g_cell->size);
+        g_op_rc = g_typed ? g_cell->typed->set(g_setv) : pram_cell_set(c, g_setv, g_cell->size);
         break;
     case COP_INV:
-        g_op_rc = pram_cell_invalidate(c);
+        g_op_rc = g_typed ? g_cell->typed->invalidate() : pram_cell_invalidate(c);
         break;
     default:
         g_op_rc = pram_cell_edit_begin(c, &e, g_cop == COP_KEEP ? PRAM_EDIT_KEEP : PRAM_EDIT_ZERO);
@@ -324,17 +350,27 @@ static void cell_op(void *unused)
     }
 }
 
-/* Reads the cell; checks status, get and is_valid agree.  Returns status. */
+/* Reads the cell; checks status, get and is_valid agree, and that the
+ * typed calls read the same (status, and get: same code, same value; out
+ * untouched on error).  Returns status. */
 static int cell_read(const cell_ent_t *c, uint8_t *out)
 {
+    static uint8_t tout[CELL_MAX];
     int st = pram_cell_status(c->cell);
-    int st2, valid;
+    int st2, valid, tst, tst2;
     memset(out, 0xEE, c->size);
     st2 = pram_cell_get(c->cell, out, c->size);
     valid = pram_cell_is_valid(c->cell);
     if (st2 != st || valid != (st == PRAM_OK))
         violation("status %s, get %s and is_valid %d disagree", pram_strerror(st), pram_strerror(st2),
                   valid);
+    memset(tout, 0xEE, c->size);
+    tst = c->typed->status();
+    tst2 = c->typed->get(tout);
+    if (tst != st || tst2 != st || memcmp(tout, out, c->size) != 0)
+        violation("typed status %s, typed get %s (value %s) disagree with the generic %s",
+                  pram_strerror(tst), pram_strerror(tst2),
+                  memcmp(tout, out, c->size) ? "differs" : "same", pram_strerror(st));
     return st;
 }
 
@@ -590,6 +626,10 @@ static void test_cell_ops(void **state)
     (void)state;
     sweep_cells(COP_SET, ROW_SET_S, ROW_SET_AB);
     sweep_cells(COP_INV, ROW_INV_S, ROW_INV_AB);
+    g_typed = 1;
+    sweep_cells(COP_SET, ROW_TSET_S, ROW_TSET_AB);
+    sweep_cells(COP_INV, ROW_TINV_S, ROW_TINV_AB);
+    g_typed = 0;
     sweep_cells(COP_KEEP, ROW_KEEP_S, ROW_KEEP_AB);
     sweep_cells(COP_ZERO, ROW_ZERO_S, ROW_ZERO_AB);
     for (r = ROW_SET_S; r <= ROW_ZERO_AB; r++) {
@@ -806,9 +846,10 @@ static void buf_op(void *unused)
 
 static void craft_control(const pram_buf_def_t *d, uint32_t epoch, uint32_t data_size)
 {
-    pram_cell_t cc = pram__buf_control_cell(d);
+    pram_cell_t cc;
     pram_buf_control_t ctl;
     int rc;
+    pram__buf_control_cell(d, &cc);
     ctl.epoch = epoch;
     ctl.data_size = data_size;
     rc = pram_cell_set(&cc, &ctl, sizeof ctl);
@@ -976,7 +1017,8 @@ static void buf_prestate(const buf_ent_t *b, int ps, unsigned seed)
         g_fmt_expect = PRAM_BUF_REFORMED;
         break;
     case BP_DEAD_CONTROL: {
-        pram_cell_t cc = pram__buf_control_cell(d);
+        pram_cell_t cc;
+        pram__buf_control_cell(d, &cc);
         bh_open(d, PRAM_BUF_COLD);
         bh_append(0x45, 12);
         bh_append(0x46, 7);
@@ -1236,23 +1278,27 @@ static void test_buf_ops(void **state)
 #define NQ 4u
 #define QMAX 33u
 
-PRAM_CELL_DECLARE(qa, val7_t);
-PRAM_CELL_DECLARE(qb, val12_t);
-PRAM_CELL_DECLARE(qc, val33_t);
-PRAM_CELL_DECLARE(qd, val3_t);
-static uint32_t qa_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(qa, PRAM_AB) / 4u];
-static uint32_t qb_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(qb, PRAM_SINGLE) / 4u];
-static uint32_t qc_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(qc, PRAM_AB) / 4u];
-static uint32_t qd_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(qd, PRAM_SINGLE) / 4u];
-PRAM_CELL_DEFINE_AT(qa, 3, PRAM_AB, &qa_mem[GUARD_WORDS]);
-PRAM_CELL_DEFINE_AT(qb, 3, PRAM_SINGLE, &qb_mem[GUARD_WORDS]);
-PRAM_CELL_DEFINE_AT(qc, 3, PRAM_AB, &qc_mem[GUARD_WORDS]);
-PRAM_CELL_DEFINE_AT(qd, 3, PRAM_SINGLE, &qd_mem[GUARD_WORDS]);
+PRAM_CELL_DECLARE_AT(qa, val7_t, 3, PRAM_AB);
+PRAM_CELL_DECLARE_AT(qb, val12_t, 3, PRAM_SINGLE);
+PRAM_CELL_DECLARE_AT(qc, val33_t, 3, PRAM_AB);
+PRAM_CELL_DECLARE_AT(qd, val3_t, 3, PRAM_SINGLE);
+static uint32_t qa_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(qa) / 4u];
+static uint32_t qb_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(qb) / 4u];
+static uint32_t qc_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(qc) / 4u];
+static uint32_t qd_mem[2u * GUARD_WORDS + PRAM_CELL_SIZE(qd) / 4u];
+PRAM_CELL_DEFINE_AT(qa, &qa_mem[GUARD_WORDS]);
+PRAM_CELL_DEFINE_AT(qb, &qb_mem[GUARD_WORDS]);
+PRAM_CELL_DEFINE_AT(qc, &qc_mem[GUARD_WORDS]);
+PRAM_CELL_DEFINE_AT(qd, &qd_mem[GUARD_WORDS]);
+TYPED_OPS(qa, val7_t)
+TYPED_OPS(qb, val12_t)
+TYPED_OPS(qc, val33_t)
+TYPED_OPS(qd, val3_t)
 static const cell_ent_t qcells[NQ] = {
-    {&qa, qa_mem, (uint32_t)(sizeof qa_mem / 4u), 7, PRAM_AB, 1},
-    {&qb, qb_mem, (uint32_t)(sizeof qb_mem / 4u), 12, PRAM_SINGLE, 1},
-    {&qc, qc_mem, (uint32_t)(sizeof qc_mem / 4u), 33, PRAM_AB, 1},
-    {&qd, qd_mem, (uint32_t)(sizeof qd_mem / 4u), 3, PRAM_SINGLE, 1},
+    {&qa, qa_mem, (uint32_t)(sizeof qa_mem / 4u), 7, PRAM_AB, 1, &qa_typed},
+    {&qb, qb_mem, (uint32_t)(sizeof qb_mem / 4u), 12, PRAM_SINGLE, 1, &qb_typed},
+    {&qc, qc_mem, (uint32_t)(sizeof qc_mem / 4u), 33, PRAM_AB, 1, &qc_typed},
+    {&qd, qd_mem, (uint32_t)(sizeof qd_mem / 4u), 3, PRAM_SINGLE, 1, &qd_typed},
 };
 static uint32_t lq_mem[2u * GUARD_WORDS + PRAM_BUF_STORAGE_SIZE(LQ_CAP) / 4u];
 static const pram_buf_def_t lq_def = PRAM_BUF_DEF_AT(&lq_mem[GUARD_WORDS], PRAM_BUF_STORAGE_SIZE(LQ_CAP), 5);
@@ -1439,8 +1485,9 @@ static void q_do_step(unsigned k)
     uint32_t len;
     int rc;
     switch (s->kind) {
-    case S_SET:
-        rc = pram_cell_set(c->cell, post->val[s->target], c->size);
+    case S_SET: /* steps 2-3 mod 4 through the typed calls, 0-1 the generic API */
+        rc = ((k >> 1) & 1u) ? c->typed->set(post->val[s->target])
+                      : pram_cell_set(c->cell, post->val[s->target], c->size);
         break;
     case S_KEEP:
         if (pram_cell_is_valid(c->cell)) {
@@ -1467,7 +1514,7 @@ static void q_do_step(unsigned k)
         }
         break;
     case S_INV:
-        rc = pram_cell_invalidate(c->cell);
+        rc = ((k >> 1) & 1u) ? c->typed->invalidate() : pram_cell_invalidate(c->cell);
         break;
     case S_APPEND:
     case S_FIT:

@@ -19,8 +19,8 @@ static uint32_t bkp_regs[4]; /* STM32 RTC_BKPxR: word access only */
 static regfile_t bkp_rf = {(uint8_t *)bkp_regs, 4, 4, 4, 0, 0};
 static const pram_region_t bkp = PRAM_REGION(bkp_regs, sizeof bkp_regs, 4, 4);
 
-PRAM_CELL_DECLARE(boots, uint32_t);
-PRAM_CELL_DEFINE_IN(boots, 7, PRAM_SINGLE, &bkp, 0);
+PRAM_CELL_DECLARE_IN(boots, uint32_t, 7, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(boots, &bkp, 0);
 
 /* One boot of the example firmware: read, count, write back. */
 static uint32_t boot_once(void)
@@ -37,7 +37,7 @@ static void test_boot_counter_in_four_registers(void **state)
 {
     uint32_t i;
     (void)state;
-    assert_int_equal(PRAM_CELL_SIZE(boots, PRAM_SINGLE), sizeof bkp_regs);
+    assert_int_equal(PRAM_CELL_SIZE(boots), sizeof bkp_regs);
     memset(bkp_regs, 0, sizeof bkp_regs);
     regfile_attach(&bkp_rf);
     for (i = 1; i <= 20; i++)
@@ -60,6 +60,21 @@ static void test_boot_counter_in_four_registers(void **state)
     }
     assert_int_equal(bkp_regs[2], 4u | (7u << 16));
     assert_int_equal(bkp_regs[3], 20u);
+    /* The typed calls of a cell in a region (through its descriptor): NULL
+     * is refused before any access. */
+    {
+        uint32_t snap[4];
+        uint64_t s0 = pram_test_stores;
+        memcpy(snap, bkp_regs, sizeof snap);
+        regfile_attach(&bkp_rf);
+        bkp_rf.loads = bkp_rf.stores = 0;
+        assert_int_equal(boots_get(NULL), PRAM_ERR_NULL);
+        assert_int_equal(boots_set(NULL), PRAM_ERR_NULL);
+        regfile_attach(NULL);
+        assert_int_equal(bkp_rf.loads + bkp_rf.stores, 0);
+        assert_int_equal(pram_test_stores, s0);
+        assert_memory_equal(snap, bkp_regs, sizeof snap);
+    }
 }
 
 /* A reset at any store of the boot counter's update: the next boot reads the
@@ -117,8 +132,8 @@ static const pram_region_t f1 = PRAM_REGION(f1_slots, 20, 2, 4);
 typedef struct {
     uint32_t a;
 } f1_value_t;
-PRAM_CELL_DECLARE(f1cell, f1_value_t);
-PRAM_CELL_DEFINE_IN(f1cell, 2, PRAM_SINGLE, &f1, 0);
+PRAM_CELL_DECLARE_IN(f1cell, f1_value_t, 2, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(f1cell, &f1, 0);
 
 static void test_halfword_registers_with_stride(void **state)
 {
@@ -149,8 +164,8 @@ static void test_halfword_registers_with_stride(void **state)
 static uint32_t byte_slots[16];
 static regfile_t byte_rf = {(uint8_t *)byte_slots, 16, 1, 4, 0, 0};
 static const pram_region_t bytes_region = PRAM_REGION(byte_slots, 16, 1, 4);
-PRAM_CELL_DECLARE(bytecell, uint32_t);
-PRAM_CELL_DEFINE_IN(bytecell, 3, PRAM_SINGLE, &bytes_region, 0);
+PRAM_CELL_DECLARE_IN(bytecell, uint32_t, 3, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(bytecell, &bytes_region, 0);
 
 static void test_byte_registers(void **state)
 {
@@ -231,12 +246,12 @@ typedef struct {
     uint32_t pc, lr, cfsr, hfsr; /* the next firmware's wider record */
 } crash_rec2_t;
 
-PRAM_CELL_DECLARE(m_boot, boot_rec_t);
-PRAM_CELL_DEFINE_IN(m_boot, 1, PRAM_AB, &sram, 64);
-PRAM_CELL_DECLARE(m_crash, crash_rec_t);
-PRAM_CELL_DEFINE_IN(m_crash, 1, PRAM_SINGLE, &sram, 128);
-PRAM_CELL_DECLARE(m_crash2, crash_rec2_t);
-PRAM_CELL_DEFINE_IN(m_crash2, 1, PRAM_SINGLE, &sram, 128);
+PRAM_CELL_DECLARE_IN(m_boot, boot_rec_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE_IN(m_boot, &sram, 64);
+PRAM_CELL_DECLARE_IN(m_crash, crash_rec_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(m_crash, &sram, 128);
+PRAM_CELL_DECLARE_IN(m_crash2, crash_rec2_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(m_crash2, &sram, 128);
 static const pram_buf_def_t m_log_def = PRAM_BUF_DEF_IN(&sram, 256, 512, 1);
 static pram_buf_t m_log = PRAM_BUF_INIT(&m_log_def);
 
@@ -259,6 +274,28 @@ static void test_region_cold_warm_relayout_cleared(void **state)
     assert_int_equal(cs[1], PRAM_ERR_INVALID);
     assert_int_equal(bs[0], PRAM_BUF_COLD);
     assert_int_equal(bkpsram[40], 0xDEADBEEFu); /* format leaves other bytes alone */
+    /* The header at 0, as documented: a single-slot slot with the magic of
+     * every container, seq 0, layout = span 8 (its value) | kind 2 (region
+     * header) << 13 | map schema 1 << 16, value {layout hash, flags}. */
+    {
+        uint8_t img[12];
+        uint32_t layout = 8u | (2u << 13) | (1u << 16);
+        pram_cell_t as_cell = m_boot;
+        int32_t out[2] = {0x5A5A5A5A, 0x5A5A5A5A};
+        assert_int_equal(bkpsram[0], PRAM_MAGIC_CELL);
+        assert_int_equal(bkpsram[2], layout);
+        assert_int_equal(bkpsram[3], pram_region_layout_hash(&map_v1));
+        assert_int_equal(bkpsram[4], 0u);
+        memcpy(img, &bkpsram[2], sizeof img);
+        assert_int_equal(bkpsram[1], (uint32_t)ref_crc16(0xFFFFu, img, sizeof img) << 16);
+        /* A user cell of the same size and schema over it: the kind differs,
+         * so it is a verified other layout, never a value. */
+        as_cell.offset = 0u;
+        as_cell.mode = PRAM_SINGLE;
+        assert_int_equal(pram_cell_status(&as_cell), PRAM_ERR_LAYOUT);
+        assert_int_equal(pram_cell_get(&as_cell, out, sizeof out), PRAM_ERR_LAYOUT);
+        assert_int_equal(out[0], 0x5A5A5A5A);
+    }
 
     assert_int_equal(m_boot_set(&b), PRAM_OK);
     assert_int_equal(m_crash_set(&c), PRAM_OK);
@@ -289,14 +326,14 @@ static void test_region_cold_warm_relayout_cleared(void **state)
 }
 
 static const pram_region_t other = PRAM_REGION(bkp_regs, sizeof bkp_regs, 0, 0);
-PRAM_CELL_DECLARE(foreign, uint32_t);
-PRAM_CELL_DEFINE_IN(foreign, 1, PRAM_SINGLE, &other, 0);
+PRAM_CELL_DECLARE_IN(foreign, uint32_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(foreign, &other, 0);
 
 static void test_region_map_errors(void **state)
 {
-    static const pram_cell_t in_header = PRAM_CELL_INIT_IN(foreign, 1, PRAM_SINGLE, &sram, 8);
-    static const pram_cell_t overlapping = PRAM_CELL_INIT_IN(foreign, 1, PRAM_SINGLE, &sram, 72);
-    static const pram_cell_t outside = PRAM_CELL_INIT_IN(foreign, 1, PRAM_SINGLE, &sram, 1020);
+    static const pram_cell_t in_header = PRAM_CELL_INIT_IN(foreign, &sram, 8);
+    static const pram_cell_t overlapping = PRAM_CELL_INIT_IN(foreign, &sram, 72);
+    static const pram_cell_t outside = PRAM_CELL_INIT_IN(foreign, &sram, 1020);
     const pram_cell_t *cells[2] = {&m_boot, NULL};
     pram_region_map_t m = {&sram, cells, 2, NULL, 0, 1};
     uint32_t snapshot[256];

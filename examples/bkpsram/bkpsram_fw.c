@@ -25,14 +25,14 @@ typedef struct {
     uint32_t count;
 } counter_t;
 
-PRAM_CELL_DECLARE(resets, counter_t);
-PRAM_CELL_DEFINE(resets, 1, PRAM_AB);
+PRAM_CELL_DECLARE(resets, counter_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE(resets);
 
 /* The linker script places this in BKPSRAM; pram only needs its address. */
-PRAM_CELL_DECLARE(backup_boots, counter_t);
-static uint32_t backup_boots_storage[PRAM_CELL_SIZE(backup_boots, PRAM_AB) / 4u]
+PRAM_CELL_DECLARE_AT(backup_boots, counter_t, 1, PRAM_AB);
+static uint32_t backup_boots_storage[PRAM_CELL_SIZE(backup_boots) / 4u]
     __attribute__((section(".bkpsram")));
-PRAM_CELL_DEFINE_AT(backup_boots, 1, PRAM_AB, backup_boots_storage);
+PRAM_CELL_DEFINE_AT(backup_boots, backup_boots_storage);
 
 /* Until this runs the backup SRAM ignores writes, so no pram call on it may
  * come earlier.  Returns 0 if the backup regulator never became ready (the

@@ -23,8 +23,8 @@ typedef struct {
     uint32_t boots;
 } boot_info_t;
 
-PRAM_CELL_DECLARE(boot_info, boot_info_t);
-PRAM_CELL_DEFINE(boot_info, 1, PRAM_AB);
+PRAM_CELL_DECLARE(boot_info, boot_info_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE(boot_info);
 
 /* Startup code sets these on every boot, so they tell a real reset (through
  * Reset_Handler) from a jump back to main; and they put file bytes (.data)

@@ -15,8 +15,8 @@ typedef struct {
 
 static pram_region_t ram = PRAM_REGION(0, 64, 0, 0); /* base set at run time */
 
-PRAM_CELL_DECLARE(boot_info, boot_info_t);
-PRAM_CELL_DEFINE_IN(boot_info, 1, PRAM_AB, &ram, 0);
+PRAM_CELL_DECLARE_IN(boot_info, boot_info_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE_IN(boot_info, &ram, 0);
 
 int main(int argc, char **argv)
 {

@@ -131,15 +131,15 @@ typedef struct {
     uint32_t boots;
 } boot_info_t;
 
-PRAM_CELL_DECLARE(boot_info, boot_info_t);
-PRAM_CELL_DECLARE(crash_rec, crash_t);
-PRAM_CELL_DECLARE(crash_repeat, crash_repeat_t);
+PRAM_CELL_DECLARE(boot_info, boot_info_t, 1, PRAM_AB);
+PRAM_CELL_DECLARE(crash_rec, crash_t, 2, PRAM_SINGLE);
+PRAM_CELL_DECLARE(crash_repeat, crash_repeat_t, 3, PRAM_AB);
 
-PRAM_CELL_DEFINE(boot_info, 1, PRAM_AB);
+PRAM_CELL_DEFINE(boot_info);
 /* Single slot: the handler only ever writes this cell while it is invalid,
  * so there is no previous value for an A/B pair to keep. */
-PRAM_CELL_DEFINE(crash_rec, 2, PRAM_SINGLE);
-PRAM_CELL_DEFINE(crash_repeat, 3, PRAM_AB);
+PRAM_CELL_DEFINE(crash_rec);
+PRAM_CELL_DEFINE(crash_repeat);
 /* Room for several lines: a crash loop keeps appending until it is full. */
 PRAM_BUF_DEFINE(crash_log, 512, 4);
 

@@ -57,27 +57,27 @@ typedef struct {
     uint32_t reserved;
 } crash_repeat_t;
 
-PRAM_CELL_DECLARE(boot_info, boot_info_t);
-PRAM_CELL_DECLARE(crash_rec, host_crash_t);
-PRAM_CELL_DECLARE(crash_repeat, crash_repeat_t);
+PRAM_CELL_DECLARE_IN(boot_info, boot_info_t, 1, PRAM_AB);
+PRAM_CELL_DECLARE_IN(crash_rec, host_crash_t, 2, PRAM_SINGLE);
+PRAM_CELL_DECLARE_IN(crash_repeat, crash_repeat_t, 3, PRAM_AB);
 
 /* Fixed offsets: what a board's backup SRAM layout would be.  8-aligned, so
  * the 64-bit fields of a record are aligned where an edit points into it. */
 #define ALIGN8(n) (((n) + 7u) & ~7u)
 #define LOG_CAPACITY 1024u
 #define OFF_BOOT 0u
-#define OFF_CRASH ALIGN8(OFF_BOOT + PRAM_CELL_SIZE(boot_info, PRAM_AB))
-#define OFF_REPEAT ALIGN8(OFF_CRASH + PRAM_CELL_SIZE(crash_rec, PRAM_SINGLE))
-#define OFF_LOG ALIGN8(OFF_REPEAT + PRAM_CELL_SIZE(crash_repeat, PRAM_AB))
+#define OFF_CRASH ALIGN8(OFF_BOOT + PRAM_CELL_SIZE(boot_info))
+#define OFF_REPEAT ALIGN8(OFF_CRASH + PRAM_CELL_SIZE(crash_rec))
+#define OFF_LOG ALIGN8(OFF_REPEAT + PRAM_CELL_SIZE(crash_repeat))
 #define RAM_SIZE (OFF_LOG + PRAM_BUF_STORAGE_SIZE(LOG_CAPACITY))
 
 static pram_region_t ram = PRAM_REGION(0, RAM_SIZE, 0, 0); /* base set at run time */
 
-PRAM_CELL_DEFINE_IN(boot_info, 1, PRAM_AB, &ram, OFF_BOOT);
+PRAM_CELL_DEFINE_IN(boot_info, &ram, OFF_BOOT);
 /* Single slot: the handler writes it only while it is invalid, so an A/B
  * pair would have no previous value to keep. */
-PRAM_CELL_DEFINE_IN(crash_rec, 2, PRAM_SINGLE, &ram, OFF_CRASH);
-PRAM_CELL_DEFINE_IN(crash_repeat, 3, PRAM_AB, &ram, OFF_REPEAT);
+PRAM_CELL_DEFINE_IN(crash_rec, &ram, OFF_CRASH);
+PRAM_CELL_DEFINE_IN(crash_repeat, &ram, OFF_REPEAT);
 static const pram_buf_def_t crash_log_def =
     PRAM_BUF_DEF_IN(&ram, OFF_LOG, PRAM_BUF_STORAGE_SIZE(LOG_CAPACITY), 4);
 static pram_buf_t crash_log = PRAM_BUF_INIT(&crash_log_def);

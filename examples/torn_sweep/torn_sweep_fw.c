@@ -46,12 +46,12 @@ typedef struct {
     uint8_t b[30];
 } v30_t;
 
-PRAM_CELL_DECLARE(c4s, v4_t);
-PRAM_CELL_DECLARE(c4ab, v4_t);
-PRAM_CELL_DECLARE(c9s, v9_t);
-PRAM_CELL_DECLARE(c9ab, v9_t);
-PRAM_CELL_DECLARE(c30s, v30_t);
-PRAM_CELL_DECLARE(c30ab, v30_t);
+PRAM_CELL_DECLARE_AT(c4s, v4_t, 1, PRAM_SINGLE);
+PRAM_CELL_DECLARE_AT(c4ab, v4_t, 2, PRAM_AB);
+PRAM_CELL_DECLARE_AT(c9s, v9_t, 3, PRAM_SINGLE);
+PRAM_CELL_DECLARE_AT(c9ab, v9_t, 4, PRAM_AB);
+PRAM_CELL_DECLARE_AT(c30s, v30_t, 5, PRAM_SINGLE);
+PRAM_CELL_DECLARE_AT(c30ab, v30_t, 6, PRAM_AB);
 
 #define BUF_CAP 256u
 #define GUARD 0x5AFEC0DEu
@@ -79,12 +79,12 @@ typedef struct {
 
 static PRAM_NOINIT arena_t arena;
 
-PRAM_CELL_DEFINE_AT(c4s, 1, PRAM_SINGLE, arena.c4s);
-PRAM_CELL_DEFINE_AT(c4ab, 2, PRAM_AB, arena.c4ab);
-PRAM_CELL_DEFINE_AT(c9s, 3, PRAM_SINGLE, arena.c9s);
-PRAM_CELL_DEFINE_AT(c9ab, 4, PRAM_AB, arena.c9ab);
-PRAM_CELL_DEFINE_AT(c30s, 5, PRAM_SINGLE, arena.c30s);
-PRAM_CELL_DEFINE_AT(c30ab, 6, PRAM_AB, arena.c30ab);
+PRAM_CELL_DEFINE_AT(c4s, arena.c4s);
+PRAM_CELL_DEFINE_AT(c4ab, arena.c4ab);
+PRAM_CELL_DEFINE_AT(c9s, arena.c9s);
+PRAM_CELL_DEFINE_AT(c9ab, arena.c9ab);
+PRAM_CELL_DEFINE_AT(c30s, arena.c30s);
+PRAM_CELL_DEFINE_AT(c30ab, arena.c30ab);
 
 static const pram_buf_def_t tbuf_def = PRAM_BUF_DEF_AT(arena.buf, sizeof arena.buf, 7);
 

@@ -23,7 +23,6 @@
 
 #include "pram_cell.h"
 
-#define PRAM_MAGIC_BUF 0x6F614CFAu
 
 /* Control block value, kept in an A/B cell at the start of the storage. */
 typedef struct pram_buf_control {

@@ -74,14 +74,14 @@
 
 /* Largest cell value, in bytes.  CRC-16/CCITT-FALSE keeps Hamming distance 4
  * (every 1-, 2- and 3-bit error detected) up to 4093 bytes of covered data;
- * the layout word (and padding) adds up to 8.  Raise up to 32767 knowingly
- * (the layout word has 15 bits for it): beyond ~4 KiB only odd numbers of
+ * the layout word (and padding) adds up to 8.  Raise up to 8187 knowingly
+ * (the layout word has 13 bits for it and the 4 padding bytes of 8-aligned types): beyond ~4 KiB only odd numbers of
  * bit errors are guaranteed to be caught. */
 #ifndef PRAM_CELL_MAX_SIZE
 #  define PRAM_CELL_MAX_SIZE 4080u
 #endif
-#if PRAM_CELL_MAX_SIZE > 32767
-#  error "PRAM_CELL_MAX_SIZE is at most 32767 (15 bits of the slot's layout word)"
+#if PRAM_CELL_MAX_SIZE > 8187
+#  error "PRAM_CELL_MAX_SIZE is at most 8187 (13 bits of the slot's layout word hold size + 4)"
 #endif
 
 /* Largest buffer record payload, in bytes (same CRC-16 reasoning, max 65535). */

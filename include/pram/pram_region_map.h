@@ -25,7 +25,6 @@
 #include "pram_buf.h"
 #include "pram_cell.h"
 
-#define PRAM_MAGIC_REGION 0x3B9A1C57u
 
 /* Header value (a single-slot cell at region offset 0). */
 typedef struct pram_region_header {

@@ -166,8 +166,8 @@ typedef struct {
  * the value; invalidate's commits one so that there is something to
  * invalidate; get and edit need none (a value is committed before). */
 #define BENCH_CELL(name, type, schema, mode)                                      \
-    PRAM_CELL_DECLARE(name, type);                                                \
-    PRAM_CELL_DEFINE(name, schema, mode);                                         \
+    PRAM_CELL_DECLARE(name, type, schema, mode);                                                \
+    PRAM_CELL_DEFINE(name);                                         \
     static type name##_io;                                                        \
     static BENCH_UNUSED BENCH_NOINLINE void name##_op_get(void *ctx)              \
     {                                                                             \

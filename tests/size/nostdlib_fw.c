@@ -21,23 +21,23 @@ static void use(int v)
 }
 
 /* Cells in .noinit, A/B and single-slot. */
-PRAM_CELL_DECLARE(info_ab, info_t);
-PRAM_CELL_DEFINE(info_ab, 1, PRAM_AB);
-PRAM_CELL_DECLARE(info_single, info_t);
-PRAM_CELL_DEFINE(info_single, 1, PRAM_SINGLE);
+PRAM_CELL_DECLARE(info_ab, info_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE(info_ab);
+PRAM_CELL_DECLARE(info_single, info_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE(info_single);
 
 /* A cell at an address. */
 static PRAM_NOINIT uint32_t at_storage[16];
-PRAM_CELL_DECLARE(info_at, info_t);
-PRAM_CELL_DEFINE_AT(info_at, 1, PRAM_AB, at_storage);
+PRAM_CELL_DECLARE_AT(info_at, info_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE_AT(info_at, at_storage);
 
 /* Backup memory (ordinary, width 0): a region map with a cell and a buffer. */
 static PRAM_NOINIT uint32_t bkp_mem[128];
 static const pram_region_t bkp = PRAM_REGION(bkp_mem, sizeof bkp_mem, 0, 0);
 #define BKP_CELL_AT PRAM_REGION_HEADER_SIZE
-PRAM_CELL_DECLARE(info_bkp, info_t);
-PRAM_CELL_DEFINE_IN(info_bkp, 1, PRAM_AB, &bkp, BKP_CELL_AT);
-#define BKP_BUF_AT (BKP_CELL_AT + PRAM_CELL_SIZE(info_bkp, PRAM_AB))
+PRAM_CELL_DECLARE_IN(info_bkp, info_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE_IN(info_bkp, &bkp, BKP_CELL_AT);
+#define BKP_BUF_AT (BKP_CELL_AT + PRAM_CELL_SIZE(info_bkp))
 static const pram_buf_def_t trace_def = PRAM_BUF_DEF_IN(&bkp, BKP_BUF_AT, PRAM_BUF_STORAGE_SIZE(128), 1);
 static pram_buf_t trace = PRAM_BUF_INIT(&trace_def);
 static const pram_cell_t *const bkp_cells[] = {&info_bkp};
@@ -51,12 +51,12 @@ static PRAM_NOINIT uint8_t regs1[32];
 static const pram_region_t r4 = PRAM_REGION(regs4, sizeof regs4, 4, 0);
 static const pram_region_t r2 = PRAM_REGION(regs2, 32, 2, 4);
 static const pram_region_t r1 = PRAM_REGION(regs1, sizeof regs1, 1, 0);
-PRAM_CELL_DECLARE(info_r4, info_t);
-PRAM_CELL_DEFINE_IN(info_r4, 1, PRAM_SINGLE, &r4, 0);
-PRAM_CELL_DECLARE(info_r2, info_t);
-PRAM_CELL_DEFINE_IN(info_r2, 1, PRAM_SINGLE, &r2, 0);
-PRAM_CELL_DECLARE(info_r1, info_t);
-PRAM_CELL_DEFINE_IN(info_r1, 1, PRAM_SINGLE, &r1, 0);
+PRAM_CELL_DECLARE_IN(info_r4, info_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(info_r4, &r4, 0);
+PRAM_CELL_DECLARE_IN(info_r2, info_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(info_r2, &r2, 0);
+PRAM_CELL_DECLARE_IN(info_r1, info_t, 1, PRAM_SINGLE);
+PRAM_CELL_DEFINE_IN(info_r1, &r1, 0);
 
 /* A buffer in .noinit. */
 PRAM_BUF_DEFINE(crash_log, 256, 1);

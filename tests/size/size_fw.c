@@ -12,8 +12,8 @@ typedef struct {
 volatile uint32_t size_sink;
 
 #ifdef SIZE_USE_PRAM
-PRAM_CELL_DECLARE(counter, counter_t);
-PRAM_CELL_DEFINE(counter, 1, SIZE_MODE);
+PRAM_CELL_DECLARE(counter, counter_t, 1, SIZE_MODE);
+PRAM_CELL_DEFINE(counter);
 #endif
 
 int main(void);

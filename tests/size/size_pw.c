@@ -24,8 +24,8 @@ void size_assert_fail(void)
 }
 
 #ifdef SIZE_USE_PRAM
-PRAM_CELL_DECLARE(persistent, uint32_t);
-PRAM_CELL_DEFINE(persistent, 1, SIZE_MODE);
+PRAM_CELL_DECLARE(persistent, uint32_t, 1, SIZE_MODE);
+PRAM_CELL_DEFINE(persistent);
 #endif
 
 int main(void);

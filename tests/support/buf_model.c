@@ -12,6 +12,12 @@
 #include "ref_crc.h"
 #include "test_support.h"
 
+/* As documented: every container commits with the cell magic, and a buffer's
+ * control block is told from a user cell by its kind (1) in bits 13-14 of
+ * the layout word. */
+#define BUF_CTL_MAGIC 0xE424D8F0u
+#define BUF_CTL_KIND 1u
+
 uint32_t round4(uint32_t n) { return (n + 3u) & ~3u; }
 uint32_t rec_space(uint32_t len) { return 8u + round4(len); }
 
@@ -99,9 +105,10 @@ uint32_t tb_word(const tb_t *t, uint32_t L)
 int tb_direct(const tb_t *t) { return !t->def.region || t->def.region->width == 0u; }
 
 /* Decodes the A/B control cell from the documented header layout: slot =
- * magic, seal (seq | CRC-16 << 16 over layout and value, register started at
- * 0xFFFF ^ seq), layout (value size | schema << 16), value {epoch,
- * data_size}.  Returns 1 and the newest valid slot's value, or 0. */
+ * magic (the one every container commits with), seal (seq | CRC-16 << 16
+ * over layout and value, register started at 0xFFFF ^ seq), layout (value
+ * size 8 | kind 1, a buffer control block, << 13 | schema << 16), value
+ * {epoch, data_size}.  Returns 1 and the newest valid slot's value, or 0. */
 int decode_control(const tb_t *t, uint32_t *epoch, uint32_t *data_size)
 {
     int s, best = -1;
@@ -111,7 +118,8 @@ int decode_control(const tb_t *t, uint32_t *epoch, uint32_t *data_size)
         uint8_t v[8];
         uint16_t seq = (uint16_t)seal;
         int i;
-        if (tb_word(t, at) != PRAM_MAGIC_BUF || layout != (8u | ((uint32_t)t->def.schema << 16)))
+        if (tb_word(t, at) != BUF_CTL_MAGIC ||
+            layout != (8u | (BUF_CTL_KIND << 13) | ((uint32_t)t->def.schema << 16)))
             continue;
         for (i = 0; i < 8; i++)
             v[i] = *tb_byte(t, at + 12u + (uint32_t)i);
@@ -138,17 +146,18 @@ uint32_t control_epoch(const tb_t *t)
 }
 
 /* The library's own control cell, checked against the documented geometry
- * (A/B at the start of the storage, the buffer magic, 12-byte header, 8-byte
- * value, 20-byte slots), with the schema replaced; written through the
- * generic API (which checks the descriptor first). */
+ * (A/B at the start of the storage, kind 1: a buffer control block, 12-byte
+ * header, 8-byte value, 20-byte slots), with the schema replaced; written
+ * through the generic API (which checks the descriptor first). */
 void craft_control(const tb_t *t, uint32_t epoch, uint32_t data_size, uint16_t schema)
 {
-    pram_cell_t c = pram__buf_control_cell(&t->def);
+    pram_cell_t c;
     pram_buf_control_t v;
+    pram__buf_control_cell(&t->def, &c);
     assert_ptr_equal(c.addr, t->def.addr);
     assert_ptr_equal(c.region, t->def.region);
     assert_int_equal(c.offset, t->def.offset);
-    assert_int_equal(c.magic, PRAM_MAGIC_BUF);
+    assert_int_equal(c.kind, BUF_CTL_KIND);
     assert_int_equal(c.size, 8u);
     assert_int_equal(c.schema, t->def.schema);
     assert_int_equal(c.value_offset, 12u);

@@ -56,10 +56,10 @@ uint32_t tb_word(const tb_t *t, uint32_t L);
 int tb_direct(const tb_t *t);
 
 /* Decodes the A/B control cell from the documented header layout: slot =
- * magic (PRAM_MAGIC_BUF), seal (seq | CRC-16 << 16 over layout and value,
- * register started at 0xFFFF ^ seq), layout (value size | schema << 16),
- * value {epoch, data_size} at 12.  Returns 1 and the newest valid slot's
- * value, or 0. */
+ * magic (PRAM_MAGIC_CELL, as for every container), seal (seq | CRC-16 << 16
+ * over layout and value, register started at 0xFFFF ^ seq), layout (value
+ * size | kind 1 (PRAM__KIND_BUF) << 13 | schema << 16), value {epoch,
+ * data_size} at 12.  Returns 1 and the newest valid slot's value, or 0. */
 int decode_control(const tb_t *t, uint32_t *epoch, uint32_t *data_size);
 /* The decoded control epoch; asserts a valid control block of t's size. */
 uint32_t control_epoch(const tb_t *t);

@@ -17,9 +17,15 @@ void wr32(uint8_t *p, uint32_t w)
     memcpy(p, &w, 4);
 }
 
+uint32_t ref_layout_kind(size_t vo, size_t size, unsigned kind, uint16_t schema)
+{
+    return (uint32_t)(size + vo - 12u) | ((uint32_t)kind << 13) | (vo == 16u ? 0x8000u : 0u) |
+           ((uint32_t)schema << 16);
+}
+
 uint32_t ref_layout(size_t vo, size_t size, uint16_t schema)
 {
-    return (uint32_t)size | (vo == 16u ? 0x8000u : 0u) | ((uint32_t)schema << 16);
+    return ref_layout_kind(vo, size, REF_KIND_CELL, schema);
 }
 
 int ref_valid(const uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t *seq)
@@ -39,14 +45,15 @@ int ref_state(const uint8_t *s, size_t vo, size_t size, uint16_t schema, size_t 
               uint16_t *seq)
 {
     uint32_t stored, seal;
-    size_t ssize, svo;
+    size_t span;
     if (rd32(s) != CELL_MAGIC)
         return PRAM_ERR_INVALID;
     stored = rd32(s + 8);
     seal = rd32(s + 4);
-    ssize = stored & 0x7FFFu;
-    svo = (stored & 0x8000u) ? 16u : 12u;
-    if (ssize == 0u || svo + ssize > room)
+    /* Only the span says where the covered bytes end; bit 15 and the kind
+     * (bits 13-14) are part of the identity, not of the bound. */
+    span = stored & 0x1FFFu;
+    if (span == 0u || 12u + span > room)
         return PRAM_ERR_INVALID;
     if ((uint16_t)(seal >> 16) != ref_slot_crc(s, stored, (uint16_t)seal))
         return PRAM_ERR_INVALID;
@@ -55,15 +62,21 @@ int ref_state(const uint8_t *s, size_t vo, size_t size, uint16_t schema, size_t 
     return stored == ref_layout(vo, size, schema) ? PRAM_OK : PRAM_ERR_LAYOUT;
 }
 
-void ref_craft(uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t seq,
-               const void *value)
+void ref_craft_layout(uint8_t *s, uint32_t layout, uint16_t seq, const void *value)
 {
-    uint32_t layout = ref_layout(vo, size, schema);
-    memset(s + 12, 0, vo - 12u);
-    memcpy(s + vo, value, size);
+    size_t vo = (layout & 0x8000u) ? 16u : 12u, end = 12u + (layout & 0x1FFFu);
+    memset(s + 12, 0, (end < vo ? end : vo) - 12u);
+    if (end > vo)
+        memcpy(s + vo, value, end - vo);
     wr32(s, CELL_MAGIC);
     wr32(s + 8, layout);
     wr32(s + 4, (uint32_t)seq | ((uint32_t)ref_slot_crc(s, layout, seq) << 16));
+}
+
+void ref_craft(uint8_t *s, size_t vo, size_t size, uint16_t schema, uint16_t seq,
+               const void *value)
+{
+    ref_craft_layout(s, ref_layout(vo, size, schema), seq, value);
 }
 
 uint8_t *cell_mem(const pram_cell_t *c)
@@ -178,4 +191,16 @@ void op_cell_invalidate(void *cell_op)
 {
     cell_op_t *x = (cell_op_t *)cell_op;
     x->rc = pram_cell_invalidate(x->cell);
+}
+
+void op_typed_set(void *cell_op)
+{
+    cell_op_t *x = (cell_op_t *)cell_op;
+    x->rc = x->typed->set(x->value);
+}
+
+void op_typed_invalidate(void *cell_op)
+{
+    cell_op_t *x = (cell_op_t *)cell_op;
+    x->rc = x->typed->invalidate();
 }

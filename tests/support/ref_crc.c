@@ -30,7 +30,7 @@ uint16_t ref_seal_crc(uint32_t layout, uint16_t seq, const void *value, size_t s
 
 uint16_t ref_slot_crc(const uint8_t *slot, uint32_t layout, uint16_t seq)
 {
-    size_t end = (layout & 0x7FFFu) + ((layout & 0x8000u) ? 16u : 12u);
+    size_t end = 12u + (layout & 0x1FFFu); /* the span: from 12 to the value's end */
     return ref_crc16((uint16_t)(0xFFFFu ^ seq), slot + 8, end - 8u);
 }
 

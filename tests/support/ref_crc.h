@@ -17,7 +17,8 @@ uint16_t ref_crc16(uint16_t crc, const void *data, size_t len);
  * then the value's size bytes. */
 uint16_t ref_seal_crc(uint32_t layout, uint16_t seq, const void *value, size_t size);
 /* The same over a slot image as it stands: bytes 8 up to the end of the
- * value the layout names. */
+ * value the layout names, 12 + its span (bits 0-12: the value size, + 4 for
+ * a value at 16); neither bit 15 nor the kind (bits 13-14) moves it. */
 uint16_t ref_slot_crc(const uint8_t *slot, uint32_t layout, uint16_t seq);
 
 /* A buffer record's CRC: epoch and at (4 LE bytes each), len (2 LE bytes),
