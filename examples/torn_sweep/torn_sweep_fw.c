@@ -113,26 +113,33 @@ typedef struct {
     const pram_cell_t *cell; /* NULL: the buffer (or the calibration sled) */
     uint32_t len;            /* K_APPEND: payload bytes                    */
     uint32_t required;       /* outcomes that must each be seen at least once */
+    uint8_t typed;           /* 1: through the cell's typed call, compiled here */
 } op_t;
 
 #define CELL_REQ(mode) (REQ(OUT_OLD) | REQ(OUT_NEW) | ((mode) == PRAM_SINGLE ? REQ(OUT_INVALID) : 0u))
 
 static const op_t ops[] = {
-    {"calibration, 64 nops", K_CALIB, NULL, 0u, 0u},
-    {"cell set", K_SET, &c4s, 0u, CELL_REQ(PRAM_SINGLE)},
-    {"cell set", K_SET, &c4ab, 0u, CELL_REQ(PRAM_AB)},
-    {"cell set", K_SET, &c9s, 0u, CELL_REQ(PRAM_SINGLE)},
-    {"cell set", K_SET, &c9ab, 0u, CELL_REQ(PRAM_AB)},
-    {"cell set", K_SET, &c30s, 0u, CELL_REQ(PRAM_SINGLE)},
-    {"cell set", K_SET, &c30ab, 0u, CELL_REQ(PRAM_AB)},
-    {"cell set, first commit", K_SET_FIRST, &c4ab, 0u, REQ(OUT_INVALID) | REQ(OUT_NEW)},
-    {"cell edit KEEP+commit", K_EDIT, &c9s, 0u, CELL_REQ(PRAM_SINGLE)},
-    {"cell edit KEEP+commit", K_EDIT, &c9ab, 0u, CELL_REQ(PRAM_AB)},
-    {"cell invalidate", K_INVALIDATE, &c4s, 0u, REQ(OUT_OLD) | REQ(OUT_INVALID)},
-    {"cell invalidate", K_INVALIDATE, &c4ab, 0u, REQ(OUT_OLD) | REQ(OUT_INVALID)},
-    {"buf append", K_APPEND, NULL, 6u, REQ(OUT_OLD) | REQ(OUT_NEW)},
-    {"buf append", K_APPEND, NULL, 23u, REQ(OUT_OLD) | REQ(OUT_NEW)},
-    {"buf clear", K_CLEAR, NULL, 0u, REQ(OUT_OLD) | REQ(OUT_NEW)},
+    {"calibration, 64 nops", K_CALIB, NULL, 0u, 0u, 0u},
+    {"cell set", K_SET, &c4s, 0u, CELL_REQ(PRAM_SINGLE), 0u},
+    {"cell set", K_SET, &c4ab, 0u, CELL_REQ(PRAM_AB), 0u},
+    {"cell set", K_SET, &c9s, 0u, CELL_REQ(PRAM_SINGLE), 0u},
+    {"cell set", K_SET, &c9ab, 0u, CELL_REQ(PRAM_AB), 0u},
+    {"cell set", K_SET, &c30s, 0u, CELL_REQ(PRAM_SINGLE), 0u},
+    {"cell set", K_SET, &c30ab, 0u, CELL_REQ(PRAM_AB), 0u},
+    {"cell set, first commit", K_SET_FIRST, &c4ab, 0u, REQ(OUT_INVALID) | REQ(OUT_NEW), 0u},
+    {"cell edit KEEP+commit", K_EDIT, &c9s, 0u, CELL_REQ(PRAM_SINGLE), 0u},
+    {"cell edit KEEP+commit", K_EDIT, &c9ab, 0u, CELL_REQ(PRAM_AB), 0u},
+    {"cell invalidate", K_INVALIDATE, &c4s, 0u, REQ(OUT_OLD) | REQ(OUT_INVALID), 0u},
+    {"cell invalidate", K_INVALIDATE, &c4ab, 0u, REQ(OUT_OLD) | REQ(OUT_INVALID), 0u},
+    {"typed set", K_SET, &c4s, 0u, CELL_REQ(PRAM_SINGLE), 1u},
+    {"typed set", K_SET, &c4ab, 0u, CELL_REQ(PRAM_AB), 1u},
+    {"typed set", K_SET, &c9s, 0u, CELL_REQ(PRAM_SINGLE), 1u},
+    {"typed set", K_SET, &c30ab, 0u, CELL_REQ(PRAM_AB), 1u},
+    {"typed invalidate", K_INVALIDATE, &c4s, 0u, REQ(OUT_OLD) | REQ(OUT_INVALID), 1u},
+    {"typed invalidate", K_INVALIDATE, &c4ab, 0u, REQ(OUT_OLD) | REQ(OUT_INVALID), 1u},
+    {"buf append", K_APPEND, NULL, 6u, REQ(OUT_OLD) | REQ(OUT_NEW), 0u},
+    {"buf append", K_APPEND, NULL, 23u, REQ(OUT_OLD) | REQ(OUT_NEW), 0u},
+    {"buf clear", K_CLEAR, NULL, 0u, REQ(OUT_OLD) | REQ(OUT_NEW), 0u},
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 
@@ -407,7 +414,7 @@ static void violation(uint32_t opi, const char *what, int rc)
 /* ---- Pre-operation state ---------------------------------------------------- */
 
 static pram_buf_t g_buf;                   /* opened by prepare, used by run */
-static uint8_t g_val[MAX_VAL];             /* value or payload the op writes */
+static uint8_t g_val[MAX_VAL] PRAM_ALIGNED(4); /* typed values point into it */             /* value or payload the op writes */
 
 static void raw_zero(void *addr, uint32_t bytes)
 {
@@ -483,6 +490,23 @@ static int prepare(const op_t *op)
 
 /* ---- The operations themselves ------------------------------------------- */
 
+/* The typed calls: each cell's own, compiled here with its constants. */
+static int typed_set(const pram_cell_t *c)
+{
+    if (c == &c4s)
+        return c4s_set((const v4_t *)(const void *)g_val);
+    if (c == &c4ab)
+        return c4ab_set((const v4_t *)(const void *)g_val);
+    if (c == &c9s)
+        return c9s_set((const v9_t *)(const void *)g_val);
+    return c30ab_set((const v30_t *)(const void *)g_val);
+}
+
+static int typed_invalidate(const pram_cell_t *c)
+{
+    return c == &c4s ? c4s_invalidate() : c4ab_invalidate();
+}
+
 /* Everything between arming and disarming: the code path does not depend on
  * k, so k alone decides where the cut lands. */
 static int run(const op_t *op)
@@ -497,6 +521,8 @@ static int run(const op_t *op)
         return PRAM_OK;
     case K_SET:
     case K_SET_FIRST:
+        if (op->typed)
+            return typed_set(op->cell);
         return pram_cell_set(op->cell, g_val, op->cell->size);
     case K_EDIT:
         rc = pram_cell_edit_begin(op->cell, &e, PRAM_EDIT_KEEP);
@@ -507,6 +533,8 @@ static int run(const op_t *op)
             p[i] = g_val[i];
         return pram_cell_edit_commit(&e);
     case K_INVALIDATE:
+        if (op->typed)
+            return typed_invalidate(op->cell);
         return pram_cell_invalidate(op->cell);
     case K_APPEND:
         return pram_buf_append(&g_buf, g_val, op->len);
