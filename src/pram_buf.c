@@ -279,6 +279,7 @@ int pram_buf_next(const pram_buf_t *b, pram_buf_iter_t *it, pram_record_t *rec)
         return PRAM_ERR_CORRUPT;
     rec->pos = it->pos;
     rec->len = len;
+    rec->epoch = b->epoch;
     rec->data = pram__direct(b->def->region, pos + DATA_OFF + it->pos + PRAM_BUF_RECORD_HEADER);
     it->pos += PRAM_BUF_RECORD_SPACE(len);
     return 1;
@@ -293,11 +294,16 @@ int pram_buf_read(const pram_buf_t *b, const pram_record_t *rec, void *dst, size
         return rc;
     if (!rec || (!dst && cap))
         return PRAM_ERR_NULL;
-    if (rec->pos >= b->tail)
-        return PRAM_ERR_RANGE; /* not a record of this buffer's current contents */
+    /* A record kept from before a clear, or past the tail, is not one of the
+     * buffer's current contents, even if a new record now stands where it
+     * stood. */
+    if (rec->epoch != b->epoch || rec->pos >= b->tail)
+        return PRAM_ERR_RANGE;
     if (record_check(b->def, pos + DATA_OFF, rec->pos, b->epoch, epoch_seed(b->epoch), &len) !=
         PRAM_OK)
         return PRAM_ERR_CORRUPT;
+    if (len != rec->len)
+        return PRAM_ERR_RANGE; /* another record than the caller's stands there */
     if (cap < len)
         return PRAM_ERR_TOO_LARGE;
     if (len)

@@ -355,6 +355,47 @@ static void next_and_read(void **state)
     check_model(&tb, &model);
 }
 
+/* A record kept from before a clear is not a record of the new contents,
+ * even where a new record of the same or another length now stands: read
+ * refuses it (it used to return the new record's bytes). */
+static void saved_record_after_clear(void **state)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t old_a, old_b, now, forged;
+    (void)state;
+    tb_at(&tb, st, sizeof st, 1);
+    assert_int_equal(pram_buf_open(&tb.h), PRAM_BUF_COLD);
+    assert_int_equal(pram_buf_append(&tb.h, "rec-a", 5), PRAM_OK);
+    assert_int_equal(pram_buf_append(&tb.h, "rec-b", 5), PRAM_OK);
+    assert_int_equal(pram_buf_next(&tb.h, &it, &old_a), 1);
+    assert_int_equal(pram_buf_next(&tb.h, &it, &old_b), 1);
+    assert_int_equal(pram_buf_read(&tb.h, &old_a, readback, sizeof readback), 5);
+    assert_int_equal(pram_buf_clear(&tb.h), PRAM_OK);
+    /* Same length at the same position, then one of another length. */
+    assert_int_equal(pram_buf_append(&tb.h, "new-x", 5), PRAM_OK);
+    assert_int_equal(pram_buf_append(&tb.h, "new-longer", 10), PRAM_OK);
+    memset(readback, 0xCC, 16);
+    assert_int_equal(pram_buf_read(&tb.h, &old_a, readback, sizeof readback), PRAM_ERR_RANGE);
+    assert_int_equal(pram_buf_read(&tb.h, &old_b, readback, sizeof readback), PRAM_ERR_RANGE);
+    assert_int_equal(readback[0], 0xCC);
+    /* The same after a reboot (the epoch is the buffer's, not the handle's). */
+    assert_int_equal(tb_boot(&tb), PRAM_BUF_INTACT);
+    assert_int_equal(pram_buf_read(&tb.h, &old_a, readback, sizeof readback), PRAM_ERR_RANGE);
+    /* The new records read as themselves. */
+    it.pos = 0;
+    assert_int_equal(pram_buf_next(&tb.h, &it, &now), 1);
+    assert_int_equal(pram_buf_read(&tb.h, &now, readback, sizeof readback), 5);
+    assert_memory_equal(readback, "new-x", 5);
+    /* A record whose length was changed by its holder names another record
+     * than the one at its position. */
+    forged = now;
+    forged.len = 3u;
+    assert_int_equal(pram_buf_read(&tb.h, &forged, readback, sizeof readback), PRAM_ERR_RANGE);
+    assert_int_equal(pram_buf_next(&tb.h, &it, &now), 1);
+    assert_int_equal(pram_buf_read(&tb.h, &now, readback, sizeof readback), 10);
+    assert_memory_equal(readback, "new-longer", 10);
+}
+
 /* A record changed in memory after open: next and read refuse it. */
 static void next_detects_corruption(void **state)
 {
@@ -741,7 +782,7 @@ static void region_def_errors(void **state)
 static void all_calls_return(pram_buf_t *h, int expected)
 {
     pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
-    pram_record_t rec = {NULL, 0u, 0u};
+    pram_record_t rec = {NULL, 0u, 0u, 0u};
     uint64_t before = pram_test_stores;
     assert_int_equal(pram_buf_append(h, "abcd", 4), expected);
     assert_int_equal(pram_buf_append(h, NULL, 0), expected);
@@ -860,6 +901,7 @@ int main(void)
         cmocka_unit_test_setup(append_too_large, setup),
         cmocka_unit_test_setup(next_and_read, setup),
         cmocka_unit_test_setup(next_detects_corruption, setup),
+        cmocka_unit_test_setup(saved_record_after_clear, setup),
         cmocka_unit_test_setup(clear_forgets, setup),
         cmocka_unit_test_setup(clear_stale_record_right_after_tail, setup),
         cmocka_unit_test_setup(epoch_wrap, setup),

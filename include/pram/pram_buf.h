@@ -86,6 +86,7 @@ typedef struct pram_record {
     const void *data; /* payload in place; NULL in a width-restricted region */
     uint32_t len;     /* payload bytes                                       */
     uint32_t pos;     /* data-area offset of the record                      */
+    uint32_t epoch;   /* the buffer's contents it belongs to (a clear moves on) */
 } pram_record_t;
 
 typedef struct pram_buf_iter {
@@ -97,8 +98,10 @@ typedef struct pram_buf_iter {
  * PRAM_ERR_CORRUPT if a record before the tail no longer checks. */
 int pram_buf_next(const pram_buf_t *buf, pram_buf_iter_t *it, pram_record_t *rec);
 /* Copy a record's payload (rec from pram_buf_next) to dst; PRAM_ERR_TOO_LARGE
- * if cap < rec->len, PRAM_ERR_RANGE if rec is not before the tail (e.g. from
- * before a clear).  Works in every region.  Returns the length copied.
+ * if cap < rec->len, PRAM_ERR_RANGE if rec is not a record of the buffer's
+ * current contents: from before a clear, past the tail, or not the record
+ * (length) that stands at its position.  Works in every region.  Returns
+ * the length copied.
  * Padding bytes after the payload are not covered by the record CRC. */
 int pram_buf_read(const pram_buf_t *buf, const pram_record_t *rec, void *dst, size_t cap);
 
