@@ -116,18 +116,23 @@ static void format(pram_buf_t *b, uintptr_t pos)
     b->count = 0u;
 }
 
-/* A record that checks beyond the tail can only be one cut off by corruption
- * before it: appends write at the tail, commit word last.  Left in place, a
- * later record could end on its boundary and bring it back, out of order.
- * So if one exists, zero the rest of the area.  Open only; at most one load
- * per word unless a word equals the epoch (then a length check and, if that
- * fits, a CRC); a reset part-way leaves the same decision to the next open. */
-static void forget_beyond(const pram_buf_def_t *d, uintptr_t data, uint32_t tail, uint32_t epoch,
-                          uint16_t seed)
+/* A record of this epoch beyond the tail can only be one cut off by
+ * corruption before it: appends write at the tail, commit word last.  Left
+ * in place, a later record could end on its boundary and bring it back, out
+ * of order.  So if anything there could be one - the epoch word followed by
+ * a length that fits - zero the rest of the area.  No CRC: at most two loads
+ * per word, so open stays within one pass over the records and one over the
+ * rest whatever the memory holds (a CRC per candidate made a crafted image
+ * cost a CRC of up to 4 KiB every 8 bytes).  A false alarm only zeroes
+ * bytes that hold no record; a reset part-way repeats the decision. */
+static void forget_beyond(const pram_buf_def_t *d, uintptr_t data, uint32_t tail, uint32_t epoch)
 {
-    uint32_t data_size = d->size - DATA_OFF, at, len;
-    for (at = tail + 4u; at < data_size; at += 4u) {
-        if (record_check(d, data, at, epoch, seed, &len) == PRAM_OK) {
+    uint32_t data_size = d->size - DATA_OFF, at, n;
+    for (at = tail + 4u; at + PRAM_BUF_RECORD_HEADER <= data_size; at += 4u) {
+        if (pram__load32(d->region, data + at) != epoch)
+            continue;
+        n = pram__load32(d->region, data + at + 4u) & 0xFFFFu;
+        if (n <= PRAM_RECORD_MAX_SIZE && PRAM_BUF_RECORD_SPACE(n) <= data_size - at) {
             pram__zero(d->region, data + tail, data_size - tail);
             return;
         }
@@ -167,7 +172,7 @@ int pram_buf_open(pram_buf_t *b)
         at += PRAM_BUF_RECORD_SPACE(len);
         count++;
     }
-    forget_beyond(d, pos + DATA_OFF, at, ctl.epoch, seed);
+    forget_beyond(d, pos + DATA_OFF, at, ctl.epoch);
     b->epoch = ctl.epoch;
     b->tail = at;
     b->count = count;

@@ -235,6 +235,7 @@ BENCH_CELL(c1kab, v1k_t, 6, PRAM_AB);
 
 PRAM_BUF_DEFINE(append_buf, BUF_CAP, 1);
 PRAM_BUF_DEFINE(open_buf, BUF_CAP, 2);
+PRAM_BUF_DEFINE(crafted_buf, BUF_CAP, 3);
 
 static uint8_t g_payload[LARGE_REC];
 
@@ -250,6 +251,7 @@ static buf_ctx_t g_app16_50 = {&append_buf, g_payload, SMALL_REC, FILL_RECS(50u)
 static buf_ctx_t g_app16_99 = {&append_buf, g_payload, SMALL_REC, FILL_RECS(99u)};
 static buf_ctx_t g_app256_0 = {&append_buf, g_payload, LARGE_REC, 0u};
 static buf_ctx_t g_open = {&open_buf, g_payload, OPEN_REC, OPEN_RECS};
+static buf_ctx_t g_crafted = {&crafted_buf, g_payload, 0u, 0u};
 
 static void setup_append(void *ctx)
 {
@@ -266,6 +268,22 @@ static BENCH_NOINLINE void op_append(void *ctx)
 {
     const buf_ctx_t *c = (const buf_ctx_t *)ctx;
     g_rc = pram_buf_append(c->buf, c->data, c->len);
+}
+
+/* The worst image for open's scrub of the bytes beyond the tail: an empty
+ * buffer (tail 0) and, every 8 bytes after it, the epoch word followed by
+ * the largest length that fits.  Open must stay bounded by the area's size
+ * (it used to CRC each candidate: about n^2/16 bytes). */
+static void setup_crafted(void *ctx)
+{
+    uint32_t at, w = PRAM_BUF_CONTROL_SIZE / 4u;
+    (void)ctx;
+    g_rc = pram_buf_clear(&crafted_buf);
+    crafted_buf__storage[w] = 0u;
+    for (at = 8u; at + PRAM_BUF_RECORD_HEADER <= BUF_CAP; at += 8u) {
+        crafted_buf__storage[w + at / 4u] = crafted_buf.epoch;
+        crafted_buf__storage[w + at / 4u + 1u] = (BUF_CAP - at - PRAM_BUF_RECORD_HEADER) & ~3u;
+    }
 }
 
 /* pram_buf_open over an intact buffer: PRAM_BUF_INTACT is 0. */
@@ -388,6 +406,7 @@ static const row_t g_rows[] = {
     {"buf append", "256 B", "0% full", setup_append, op_append, &g_app256_0, F_CC256, T_APPEND,
      0u},
     {"buf open", "4 KiB", "100x32 B", NULL, op_open, &g_open, F_OPEN, T_OPEN, 0u},
+    {"buf open", "4 KiB", "crafted", setup_crafted, op_open, &g_crafted, F_OPEN, T_NONE, 0u},
 };
 #define NROWS (sizeof g_rows / sizeof g_rows[0])
 
@@ -587,6 +606,7 @@ static int prepare(void)
         return -1;
     }
     if ((rc = pram_buf_open(&append_buf)) < 0 || (rc = pram_buf_open(&open_buf)) < 0 ||
+        (rc = pram_buf_open(&crafted_buf)) < 0 ||
         (rc = pram_buf_clear(&open_buf)) != PRAM_OK) {
         fail("prepare", "buffer open/clear", rc);
         return -1;
