@@ -119,17 +119,20 @@ static void format(pram_buf_t *b, uintptr_t pos)
 /* A record of this epoch beyond the tail can only be one cut off by
  * corruption before it: appends write at the tail, commit word last.  Left
  * in place, a later record could end on its boundary and bring it back, out
- * of order.  So if anything there could be one - the epoch word followed by
- * a length that fits - zero the rest of the area.  No CRC: at most two loads
+ * of order; one of the next epoch would do the same after the next clear
+ * (one left from a clear the control block later fell back from).  So if
+ * anything there could be one - either epoch word followed by a length that
+ * fits - zero the rest of the area.  No CRC: at most two loads
  * per word, so open stays within one pass over the records and one over the
  * rest whatever the memory holds (a CRC per candidate made a crafted image
  * cost a CRC of up to 4 KiB every 8 bytes).  A false alarm only zeroes
  * bytes that hold no record; a reset part-way repeats the decision. */
 static void forget_beyond(const pram_buf_def_t *d, uintptr_t data, uint32_t tail, uint32_t epoch)
 {
-    uint32_t data_size = d->size - DATA_OFF, at, n;
-    for (at = tail + 4u; at + PRAM_BUF_RECORD_HEADER <= data_size; at += 4u) {
-        if (pram__load32(d->region, data + at) != epoch)
+    uint32_t data_size = d->size - DATA_OFF, at, n, w;
+    for (at = tail; at + PRAM_BUF_RECORD_HEADER <= data_size; at += 4u) {
+        w = pram__load32(d->region, data + at);
+        if (w != epoch && (w != epoch + 1u || w == 0u))
             continue;
         n = pram__load32(d->region, data + at + 4u) & 0xFFFFu;
         if (n <= PRAM_RECORD_MAX_SIZE && PRAM_BUF_RECORD_SPACE(n) <= data_size - at) {
@@ -229,6 +232,13 @@ int pram_buf_clear(pram_buf_t *b)
         format(b, pos);
         return PRAM_OK;
     }
+    /* The first record's commit word first: from then on no walk reaches a
+     * record from before this clear, even if the control block later falls
+     * back to the old epoch (a reset between its commit and its retire, then
+     * a damaged newer slot); the next open's scrub removes the rest.  A reset
+     * between this store and the commit forgets every record: a clear keeps
+     * all or none. */
+    pram__store32(b->def->region, pos + DATA_OFF, 0u);
     ctl.epoch = b->epoch + 1u;
     ctl.data_size = b->def->size - DATA_OFF;
     rc = pram_cell_set(&cc, &ctl, sizeof ctl);

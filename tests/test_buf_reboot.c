@@ -571,7 +571,7 @@ static void power_cut_during_append(void **state)
 static void clear_cut_case(int which)
 {
     uint32_t epoch, ti, i, first_len = 12;
-    int saw_all = 0, saw_none = 0, wrap;
+    int saw_all = 0, saw_none = 0, saw_none_old_epoch = 0, wrap;
     memset(st, 0xA5, sizeof st);
     memset(reg_mem, 0xC3, sizeof reg_mem);
     model_reset(&model);
@@ -619,7 +619,12 @@ static void clear_cut_case(int which)
                 saw_none = 1;
                 model_reset(&model);
                 check_model(&tb, &model);
-                assert_int_equal(control_epoch(&tb), wrap ? 1u : epoch + 1u);
+                /* Cut after clear's first store (the first record's commit
+                 * word) and before its control commit: no records, old epoch. */
+                if (!wrap && was_cut && control_epoch(&tb) == epoch)
+                    saw_none_old_epoch = 1;
+                else
+                    assert_int_equal(control_epoch(&tb), wrap ? 1u : epoch + 1u);
                 /* Same size as old record 0: the tail is then old record 1. */
                 model_append(&tb, &model, first_len, 600);
                 reboot_check(&tb, &model);
@@ -633,6 +638,81 @@ static void clear_cut_case(int which)
     }
     assert_true(saw_all);
     assert_true(saw_none);
+    assert_true(wrap || saw_none_old_epoch);
+}
+
+/* Issue 10: records from before a clear must never come back.  First: a
+ * reset between a clear's control commit and its retire leaves both control
+ * slots valid; a later flipped bit in the newer one makes open fall back to
+ * the older epoch, whose records were still in place. */
+static void clear_cut_then_flip(void **state)
+{
+    uint32_t e1, e2, s, stores, slot_new;
+    (void)state;
+    model_reset(&model);
+    tb_at(&tb, st, sizeof st, 1);
+    assert_int_equal(pram_buf_open(&tb.h), PRAM_BUF_COLD);
+    assert_int_equal(pram_buf_clear(&tb.h), PRAM_OK);
+    e1 = control_epoch(&tb);
+    model_append(&tb, &model, 5, 1); /* "rec-a" */
+    model_append(&tb, &model, 5, 2); /* "rec-b" */
+    reboot_check(&tb, &model);
+    /* Count clear's stores, then cut right before the last (the retire). */
+    save_img();
+    s = (uint32_t)pram_test_stores;
+    assert_int_equal(pram_buf_clear(&tb.h), PRAM_OK);
+    stores = (uint32_t)pram_test_stores - s;
+    load_img();
+    assert_int_equal(tb_boot(&tb), PRAM_BUF_INTACT);
+    assert_int_equal(run_cut(op_clear, NULL, stores - 1u, 0u), 1);
+    e2 = e1 + 1u;
+    /* Both control slots hold a valid value now; the newer is e2. */
+    assert_int_equal(tb_word(&tb, 0u), PRAM_MAGIC_CELL);
+    assert_int_equal(tb_word(&tb, 20u), PRAM_MAGIC_CELL);
+    slot_new = tb_word(&tb, 12u) == e2 ? 0u : 20u;
+    assert_int_equal(tb_word(&tb, slot_new + 12u), e2);
+    assert_int_equal(tb_word(&tb, (slot_new ^ 20u) + 12u), e1);
+    /* A flipped bit in the newer slot's value: open falls back to e1. */
+    *tb_byte(&tb, slot_new + 14u) ^= 0x01u;
+    assert_int_equal(tb_boot(&tb), PRAM_BUF_INTACT);
+    assert_int_equal(control_epoch(&tb), e1);
+    /* rec-a and rec-b, of e1, are not back. */
+    model_reset(&model);
+    check_model(&tb, &model);
+    /* Nor after the user's next clear, appends that end where they stood,
+     * and a reboot. */
+    assert_int_equal(pram_buf_clear(&tb.h), PRAM_OK);
+    model_append(&tb, &model, 5, 30);
+    reboot_check(&tb, &model);
+    model_append(&tb, &model, 5, 31);
+    reboot_check(&tb, &model);
+}
+
+/* Second: a well-formed record of the next epoch beyond the tail (left from
+ * a clear the control block fell back from, or written by something else)
+ * would become valid after the next clear; open removes it first. */
+static void next_epoch_record_beyond_tail(void **state)
+{
+    uint32_t e, at;
+    (void)state;
+    model_reset(&model);
+    tb_at(&tb, st, sizeof st, 1);
+    assert_int_equal(pram_buf_open(&tb.h), PRAM_BUF_COLD);
+    e = control_epoch(&tb);
+    model_append(&tb, &model, 12, 1);
+    /* Beyond the tail: the record a 12-byte append after a clear would be
+     * followed by, stamped with epoch e + 1 and a valid CRC. */
+    at = rec_space(12);
+    gen_payload(77, 12, hand);
+    write_record(&tb, at, e + 1u, 12, at, 12, hand);
+    assert_int_equal(tb_boot(&tb), PRAM_BUF_INTACT);
+    check_model(&tb, &model);
+    assert_int_equal(tb_word(&tb, CTL + at), 0u); /* scrubbed */
+    assert_int_equal(pram_buf_clear(&tb.h), PRAM_OK);
+    assert_int_equal(control_epoch(&tb), e + 1u);
+    model_reset(&model);
+    model_append(&tb, &model, 12, 2); /* ends exactly where it stood */
+    reboot_check(&tb, &model);
 }
 
 static void power_cut_during_clear(void **state)
@@ -775,6 +855,8 @@ int main(void)
         cmocka_unit_test_setup(corrupt_record_stays_lost_after_append, setup),
         cmocka_unit_test_setup(power_cut_during_append, setup),
         cmocka_unit_test_setup(power_cut_during_clear, setup),
+        cmocka_unit_test_setup(clear_cut_then_flip, setup),
+        cmocka_unit_test_setup(next_epoch_record_beyond_tail, setup),
         cmocka_unit_test_setup(power_cut_during_format, setup),
         cmocka_unit_test_setup(power_cut_soak, setup),
     };
