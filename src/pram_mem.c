@@ -25,13 +25,12 @@ int pram__locate_in(const pram_region_t *r, uint32_t offset, uint32_t len, uintp
  * order, so the CRC matches what byte-addressable memory would give. */
 uint16_t pram__crc16_ported(uint16_t crc, const pram_region_t *r, uintptr_t pos, uint32_t len)
 {
-    uint32_t i;
+    uint32_t i, n;
     for (i = 0u; i < len; i += 4u) {
         uint8_t b[4];
-        uint32_t w = pram__load32(r, pos + i), k;
-        for (k = 0u; k < 4u; k++)
-            b[k] = (uint8_t)(w >> PRAM__BYTE_SHIFT(k));
-        crc = pram_crc16(crc, b, len - i < 4u ? len - i : 4u);
+        n = len - i < 4u ? len - i : 4u;
+        pram__read(r, pos + i, b, n);
+        crc = pram_crc16(crc, b, n);
     }
     return crc;
 }

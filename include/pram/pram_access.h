@@ -74,8 +74,8 @@ static PRAM_ALWAYS_INLINE void *pram__direct(const pram_region_t *region, uintpt
 #endif
 
 /* Word-wise helpers built on the two primitives above, `len` in bytes.
- * Inline: each has one or two callers, and a caller that passes region NULL
- * (the core for cells at addresses) gets plain loads and stores.  The
+ * Inline: a caller that passes region NULL (the core for ordinary memory, a
+ * typed call with its constant size) gets plain loads and stores.  The
  * caller's buffer is read or written a word at a time when it is 4-aligned
  * (typed values of 4-aligned types are), else byte by byte; neither loop
  * becomes a memcpy call, as every persistent access is volatile. */
