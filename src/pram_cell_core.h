@@ -200,24 +200,29 @@ static PRAM_ALWAYS_INLINE int core_get(const pram_cell_t *c, void *out)
 static PRAM_ALWAYS_INLINE int core_set(const pram_cell_t *c, const void *value)
 {
     uintptr_t pos;
-    uint32_t ticket;
+    uint32_t ticket, cs;
     int rc = CORE_WHERE(c, &pos);
     if (rc)
         return rc;
+    cs = PRAM_CRITICAL_ENTER();
     ticket = CORE_OPEN(c, pos, pram__layout_of(c), shape_of(c));
     pram__write(CORE_R(c), TICKET_SLOT(pos, shape_of(c), ticket) + c->value_offset, value,
                 c->size);
     CORE_SEAL(c, pos, pram__layout_of(c), shape_of(c), ticket);
+    PRAM_CRITICAL_EXIT(cs);
     return PRAM_OK;
 }
 
 static PRAM_ALWAYS_INLINE int core_invalidate(const pram_cell_t *c)
 {
     uintptr_t pos;
+    uint32_t cs;
     int rc = CORE_WHERE(c, &pos);
     if (rc)
         return rc;
+    cs = PRAM_CRITICAL_ENTER();
     CORE_INVALIDATE(c, pos, shape_of(c));
+    PRAM_CRITICAL_EXIT(cs);
     return PRAM_OK;
 }
 
@@ -228,7 +233,7 @@ static PRAM_ALWAYS_INLINE int core_edit_begin(const pram_cell_t *c, pram_edit_t 
 {
     const pram_region_t *r = CORE_R(c);
     uintptr_t pos, slot;
-    uint32_t ticket;
+    uint32_t ticket, cs;
     int st;
     e->cell = c;
     e->value = NULL;
@@ -245,6 +250,7 @@ static PRAM_ALWAYS_INLINE int core_edit_begin(const pram_cell_t *c, pram_edit_t 
     e->result = st;
     if (st)
         return st;
+    cs = PRAM_CRITICAL_ENTER();
     ticket = CORE_OPEN(c, pos, pram__layout_of(c), shape_of(c));
     slot = TICKET_SLOT(pos, shape_of(c), ticket) + c->value_offset;
     if (flags & PRAM_EDIT_ZERO)
@@ -252,6 +258,7 @@ static PRAM_ALWAYS_INLINE int core_edit_begin(const pram_cell_t *c, pram_edit_t 
     else if (AB(shape_of(c)))
         pram__copy(r, slot, TICKET_SLOT(pos, shape_of(c), ticket ^ 0x10000u) + c->value_offset,
                    c->size);
+    PRAM_CRITICAL_EXIT(cs);
     e->value = pram__direct(r, slot);
     e->slot = (uint8_t)(ticket >> 16);
     e->seq = (uint16_t)ticket;
@@ -264,7 +271,7 @@ static PRAM_ALWAYS_INLINE int core_edit_begin(const pram_cell_t *c, pram_edit_t 
 static PRAM_ALWAYS_INLINE int core_edit_commit(const pram_cell_t *c, pram_edit_t *e)
 {
     uintptr_t pos;
-    uint32_t ticket;
+    uint32_t ticket, cs;
     int rc = CORE_WHERE(c, &pos);
     if (rc)
         return rc;
@@ -275,7 +282,9 @@ static PRAM_ALWAYS_INLINE int core_edit_commit(const pram_cell_t *c, pram_edit_t
     e->state = PRAM__EDIT_DONE;
     e->value = NULL;
     e->result = PRAM_OK;
+    cs = PRAM_CRITICAL_ENTER();
     CORE_SEAL(c, pos, pram__layout_of(c), shape_of(c), ticket);
+    PRAM_CRITICAL_EXIT(cs);
     return PRAM_OK;
 }
 

@@ -16,12 +16,21 @@
  *     (count == k, earlier records intact); flipped behind an open handle:
  *     pram_buf_next reports PRAM_ERR_CORRUPT at record k, never a payload;
  *   - buffer control slot (after format, after a clear): open formats, never
- *     says INTACT (no record from before the clear comes back).
+ *     says INTACT (no record from before the clear comes back);
+ *   - each record of a ring that has wrapped (records on both sides of
+ *     offset 0): open stops the walk right before it; behind an open handle
+ *     next returns the records before it then PRAM_ERR_CORRUPT, prev only
+ *     exact records newer than it then PRAM_ERR_CORRUPT.
  * All pairs are flipped up to 256 bytes for single-slot cells, freshly set
  * A/B cells and records at open; the other scenarios run the same check code
  * on the same bytes, so they get every single flip but pairs up to 64 bytes.
  * Garbage: random bytes over a whole container (4-byte cells, a small buffer),
  * counting false accepts (cell reads OK; buffer opens INTACT): must be 0.
+ * Over a wrapped ring (PRAM_GARBAGE_TRIALS / 10 images): bit flips anywhere,
+ * random words and runs, planted headers and well-formed records of the
+ * next sequence numbers, damaged control block; then appends and a reboot:
+ * every record returned must be one appended, with its exact bytes, in
+ * order (wrong records: must be 0).
  * Targeted garbage plants the magic (then the layout too) so that only the
  * layout compare, then the CRC-16 alone, rejects: those rates are printed and
  * checked against their theoretical value with a Chernoff bound.
@@ -42,6 +51,7 @@
 #include <time.h>
 
 #include "pram/pram.h"
+#include "ref_crc.h"
 
 /* ---- Helpers -------------------------------------------------------------------- */
 
@@ -596,7 +606,7 @@ static void garbage_targeted(void **state)
     uint32_t lay_s = (uint32_t)gs.size | ((uint32_t)gs.schema << 16);
     uint32_t lay_a = (uint32_t)ga.size | ((uint32_t)ga.schema << 16);
     uint32_t lay_ctl = (uint32_t)sizeof(pram_buf_control_t) | (1u << 13) | ((uint32_t)23u << 16);
-    uint32_t aslot = ga.slot_size / 4u, ctl_image[PRAM_BUF_CONTROL_SIZE / 4u], epoch;
+    uint32_t aslot = ga.slot_size / 4u, ctl_image[PRAM_BUF_CONTROL_SIZE / 4u], seq;
     double t0 = now_s();
     (void)state;
 
@@ -616,7 +626,10 @@ static void garbage_targeted(void **state)
         assert_int_equal(wa[2], lay_a);
         assert_int_equal(wb[0], PRAM_MAGIC_CELL);
         assert_int_equal(wb[2], lay_ctl);
-        assert_int_equal(wb[4], GB_CAP);
+        /* The control value {data_size, head, head_seq} at word 3. */
+        assert_int_equal(wb[3], GB_CAP);
+        assert_int_equal(wb[4], 0u);
+        assert_int_equal(wb[5], 0u);
     }
 
     for (i = 0; i < n; i++) {
@@ -635,28 +648,32 @@ static void garbage_targeted(void **state)
         wa[0] = wa[aslot] = PRAM_MAGIC_CELL;
         wa[2] = wa[aslot + 2u] = lay_a;
         ml_a += pram_cell_status(&ga) == PRAM_OK || ga_status() == PRAM_OK;
-        /* Buffer control: magic, layout and data size planted in both slots. */
+        /* Buffer control: magic, layout, data size and a valid head planted
+         * in both slots (any head_seq is valid). */
         fill_words(wb, GB_WORDS, &s);
         wb[0] = wb[CTL_SLOT_WORDS] = PRAM_MAGIC_CELL;
         wb[2] = wb[CTL_SLOT_WORDS + 2u] = lay_ctl;
-        wb[4] = wb[CTL_SLOT_WORDS + 4u] = GB_CAP;
+        wb[3] = wb[CTL_SLOT_WORDS + 3u] = GB_CAP;
+        wb[4] = wb[CTL_SLOT_WORDS + 4u] = 0u;
         ctl += pram_buf_open(&gbuf) == PRAM_BUF_INTACT;
     }
 
-    /* Records: a valid control block, garbage data with record 0's epoch and
-     * an in-bounds length planted: the record CRC-16 alone must reject. */
+    /* Records: a valid control block, garbage data with the head record's
+     * sequence number and an in-bounds length planted: the record CRC-16
+     * alone must reject. */
     memset(wb, 0, sizeof gbuf__storage);
     assert_int_equal(pram_buf_open(&gbuf), PRAM_BUF_COLD);
     assert_int_equal(pram_buf_append(&gbuf, "x", 1), PRAM_OK);
     assert_int_equal(pram_buf_clear(&gbuf), PRAM_OK);
     memcpy(ctl_image, wb, sizeof ctl_image);
     assert_int_equal(pram_buf_open(&gbuf), PRAM_BUF_INTACT);
-    epoch = gbuf.epoch;
+    seq = gbuf.seq;
+    assert_int_equal(seq, 1u); /* numbers go on across the clear */
     for (i = 0; i < n; i++) {
         uint32_t *d = wb + PRAM_BUF_CONTROL_SIZE / 4u;
         memcpy(wb, ctl_image, sizeof ctl_image);
         fill_words(d, GB_CAP / 4u, &s);
-        d[0] = epoch;
+        d[0] = seq;
         d[1] = (d[1] & 0xFFFF0000u) | (d[1] & 0xFFFFu) % (GB_CAP - PRAM_BUF_RECORD_HEADER + 1u);
         assert_int_equal(pram_buf_open(&gbuf), PRAM_BUF_INTACT);
         rec += pram_buf_count(&gbuf) > 0;
@@ -669,15 +686,333 @@ static void garbage_targeted(void **state)
                 EITHER(TWO_POW_M16));
     report_rate("buffer control, magic+layout+size planted in both slots (CRC-16 alone)", n, ctl,
                 EITHER(TWO_POW_M16));
-    report_rate("buffer record 0, epoch+length planted (record CRC-16 alone)", n, rec, TWO_POW_M16);
+    report_rate("buffer record 0, seq+length planted (record CRC-16 alone)", n, rec, TWO_POW_M16);
+}
+
+/* ---- Rings: flips and garbage over a wrapped ring ------------------------------- */
+
+/* A ring that has wrapped (records on both sides of offset 0, padding left
+ * at the end of the area).  Whatever is flipped or overwritten, the buffer
+ * may lose records but never return a wrong one: what it returns is always
+ * the records appended, with their exact bytes, oldest first, with
+ * consecutive sequence numbers: a prefix of the image's records (the walk
+ * stops at the first damaged one; a damaged control block formats), then,
+ * after more appends and a reboot, a contiguous run of those followed by
+ * the new records. */
+#define RB_CAP 256u
+PRAM_BUF_DEFINE_RING(rbuf, RB_CAP, 6);
+
+#define RB_MAX 64u
+#define RING_PAIRS_MAX (pair_limit() / 4u < 32u ? pair_limit() / 4u : 32u) /* 16 under ASan */
+typedef struct {
+    uint32_t seq, pos, len;
+    uint8_t data[64];
+} rrec_t;
+static rrec_t rr[RB_MAX + 4u]; /* the image's records, oldest first, then extras */
+static uint32_t rr_n;
+static uint8_t rb_image[sizeof rbuf__storage];
+#define RB_DATA ((uint8_t *)rbuf__storage + PRAM_BUF_CONTROL_SIZE)
+
+static void ring_image(void)
+{
+    static const uint32_t lens[] = {3, 16, 5, 40, 0, 1, 7, 22, 12, 9};
+    static rrec_t all[200];
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    uint32_t i, n = 0, first;
+    memset(rbuf__storage, 0, sizeof rbuf__storage);
+    assert_int_equal(pram_buf_open(&rbuf), PRAM_BUF_COLD);
+    for (i = 0; i < 37u; i++, n++) {
+        all[n].len = lens[i % (sizeof lens / sizeof lens[0])];
+        all[n].seq = i; /* numbers start at 0 after a format */
+        fill_pattern(all[n].data, all[n].len, 500u + i);
+        assert_int_equal(pram_buf_append(&rbuf, all[n].data, all[n].len), PRAM_OK);
+    }
+    /* The ring keeps the newest records: the last `count` appended. */
+    rr_n = (uint32_t)pram_buf_count(&rbuf);
+    assert_true(rr_n > 4u && rr_n < n);
+    first = n - rr_n;
+    for (i = 0; i < rr_n; i++) {
+        rr[i] = all[first + i];
+        assert_int_equal(pram_buf_next(&rbuf, &it, &r), 1);
+        assert_int_equal(r.seq, rr[i].seq);
+        assert_int_equal(r.len, rr[i].len);
+        assert_memory_equal(r.data, rr[i].data, r.len);
+        rr[i].pos = r.pos;
+    }
+    assert_int_equal(pram_buf_next(&rbuf, &it, &r), 0);
+    /* It has wrapped: the newest is before the oldest. */
+    assert_true(rr[rr_n - 1u].pos < rr[0].pos);
+    memcpy(rb_image, rbuf__storage, sizeof rb_image);
+}
+
+/* The records the buffer returns (next, oldest first) must be exp[from..to)
+ * exactly: 1 if so, else 0. */
+static int ring_holds(const rrec_t *exp, uint32_t from, uint32_t to)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    uint32_t i = from;
+    int rc;
+    while ((rc = pram_buf_next(&rbuf, &it, &r)) == 1) {
+        if (i >= to || r.len != exp[i].len || r.seq != exp[i].seq ||
+            memcmp(r.data, exp[i].data, r.len) != 0)
+            return 0;
+        i++;
+    }
+    return rc == 0 && i == to && pram_buf_count(&rbuf) == (int)(to - from);
+}
+
+/* After open on a damaged image: a prefix of the image's records (any
+ * length: returns it), never anything else. */
+static uint32_t ring_prefix(unsigned long long *wrong)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    uint32_t k = 0, i;
+    while (pram_buf_next(&rbuf, &it, &r) == 1 && k <= rr_n) {
+        if (k >= rr_n || r.len != rr[k].len || r.seq != rr[k].seq ||
+            memcmp(r.data, rr[k].data, r.len) != 0) {
+            (*wrong)++;
+            return 0;
+        }
+        k++;
+    }
+    if (pram_buf_count(&rbuf) != (int)k) {
+        (*wrong)++;
+        return 0;
+    }
+    /* Newest first gives the same records. */
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    for (i = k; i-- > 0;)
+        if (pram_buf_prev(&rbuf, &it, &r) != 1 || r.seq != rr[i].seq ||
+            memcmp(r.data, rr[i].data, r.len) != 0) {
+            (*wrong)++;
+            return 0;
+        }
+    return k;
+}
+
+/* Appends two records after a damaged open (k records kept), reboots: the
+ * buffer must hold exactly a contiguous run of rr[0..k) (a ring may drop
+ * the oldest) followed by the two new ones, consecutive numbers; anything
+ * else (a wrong record, or a committed one lost) counts in *wrong. */
+static void ring_append_after(uint32_t k, uint32_t salt, unsigned long long *wrong)
+{
+    static rrec_t exp[RB_MAX + 4u];
+    uint32_t j, base = 0;
+    int c;
+    memcpy(exp, rr, k * sizeof rr[0]);
+    for (j = 0; j < 2u; j++) {
+        rrec_t *e = &exp[k + j];
+        e->len = 5u + (salt + j * 13u) % 30u;
+        e->seq = k ? rr[k - 1u].seq + 1u + j : (uint32_t)-1;
+        fill_pattern(e->data, e->len, 9000u + salt + j);
+        if (pram_buf_append(&rbuf, e->data, e->len) != PRAM_OK) {
+            (*wrong)++;
+            return;
+        }
+    }
+    assert_true(pram_buf_open(&rbuf) >= 0);
+    c = pram_buf_count(&rbuf);
+    if (c < 2 || (uint32_t)c > k + 2u) {
+        (*wrong)++;
+        return;
+    }
+    base = k + 2u - (uint32_t)c;
+    if (!k) {
+        /* Formatted or emptied: the new records take the next numbers from
+         * the control block's; only their order is known. */
+        pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+        pram_record_t r0;
+        if (pram_buf_next(&rbuf, &it, &r0) != 1) {
+            (*wrong)++;
+            return;
+        }
+        exp[0].seq = r0.seq;
+        exp[1].seq = r0.seq + 1u;
+        base = 0;
+    }
+    if (!ring_holds(exp, base, k + 2u))
+        (*wrong)++;
+}
+
+/* Flips every bit (and every pair of bits of records up to RING_PAIRS_MAX
+ * bytes of header and payload: all but the largest) of each record of the
+ * wrapped ring (the code paths are record_check's, flipped in full above): open must stop the walk
+ * right before it; behind an open handle, next must return the records
+ * before it and then PRAM_ERR_CORRUPT, prev the ones after it and then
+ * PRAM_ERR_CORRUPT. */
+static void flips_ring(void **state)
+{
+    tally_t at_open = {0, 0, 0}, at_iter = {0, 0, 0};
+    uint32_t v;
+    double t0 = now_s();
+    (void)state;
+    ring_image();
+    for (v = 0; v < rr_n; v++) {
+        uint32_t nb = PRAM_BUF_RECORD_HEADER + rr[v].len, nbits = nb * 8u, i, j;
+        int pairs = nb <= RING_PAIRS_MAX;
+        uint8_t *base = RB_DATA + rr[v].pos;
+        for (i = 0; i < nbits; i++) {
+            for (j = i; j < (pairs ? nbits : i + 1u); j++) {
+                unsigned long long wrong = 0;
+                memcpy(rbuf__storage, rb_image, sizeof rb_image);
+                flip(base, i);
+                if (j != i)
+                    flip(base, j);
+                at_open.tried++;
+                if (pram_buf_open(&rbuf) == PRAM_BUF_INTACT && ring_prefix(&wrong) == v && !wrong)
+                    at_open.detected++;
+                at_open.corrupt_read += wrong;
+                /* Behind an open handle. */
+                memcpy(rbuf__storage, rb_image, sizeof rb_image);
+                assert_int_equal(pram_buf_open(&rbuf), PRAM_BUF_INTACT);
+                flip(base, i);
+                if (j != i)
+                    flip(base, j);
+                at_iter.tried++;
+                {
+                    pram_buf_iter_t it = PRAM_BUF_ITER_INIT, back = PRAM_BUF_ITER_INIT;
+                    pram_record_t r;
+                    uint32_t k;
+                    int ok = 1, rc;
+                    for (k = 0; k < v && ok; k++)
+                        ok = pram_buf_next(&rbuf, &it, &r) == 1 && r.seq == rr[k].seq &&
+                             memcmp(r.data, rr[k].data, r.len) == 0;
+                    rc = pram_buf_next(&rbuf, &it, &r);
+                    if (rc == 1)
+                        at_iter.corrupt_read++;
+                    ok = ok && rc == PRAM_ERR_CORRUPT;
+                    /* prev finds each record by walking the headers from the
+                     * oldest: past a damaged header it may not reach the
+                     * newer ones (PRAM_ERR_CORRUPT early), but whatever it
+                     * returns is exact, and it stops before record v. */
+                    for (k = rr_n; ok && (rc = pram_buf_prev(&rbuf, &back, &r)) == 1;) {
+                        k--;
+                        if (k <= v || r.seq != rr[k].seq ||
+                            memcmp(r.data, rr[k].data, r.len) != 0) {
+                            at_iter.corrupt_read++;
+                            ok = 0;
+                        }
+                    }
+                    if (ok && rc == PRAM_ERR_CORRUPT)
+                        at_iter.detected++;
+                }
+            }
+        }
+    }
+    memcpy(rbuf__storage, rb_image, sizeof rb_image);
+    printf("flips: wrapped ring, %u records (all 1-bit flips, 2-bit flips of records up to %u "
+           "bytes of header+payload): at open %llu tried, %llu detected (walk stops before the "
+           "record), %llu wrong records; behind an open handle %llu tried, %llu detected, %llu "
+           "wrong records (%.1f s)\n",
+           (unsigned)rr_n, RING_PAIRS_MAX, at_open.tried, at_open.detected,
+           at_open.corrupt_read, at_iter.tried, at_iter.detected, at_iter.corrupt_read,
+           now_s() - t0);
+    tally_add(&flips_total, &at_open);
+    tally_add(&flips_total, &at_iter);
+    assert_int_equal(at_open.detected, at_open.tried);
+    assert_int_equal(at_iter.detected, at_iter.tried);
+    assert_int_equal(at_open.corrupt_read + at_iter.corrupt_read, 0);
+}
+
+/* Garbage over the wrapped ring: random bit flips anywhere (control block
+ * included), random words, runs of random bytes, planted headers of the
+ * next numbers, and planted well-formed records (valid CRC) of the next
+ * numbers outside the chain.  Each image is opened (the records must be a
+ * prefix of the image's), then two records are appended and the buffer
+ * reopened (a run of the image's records then exactly the new ones):
+ * nothing else, ever. */
+static void garbage_ring(void **state)
+{
+    unsigned long long n = trials() / 10u, i, wrong = 0, lost = 0, formatted = 0;
+    unsigned long long per[6] = {0, 0, 0, 0, 0, 0};
+    uint64_t s = 0x216Bu;
+    double t0 = now_s();
+    (void)state;
+    ring_image();
+    for (i = 0; i < n; i++) {
+        uint64_t x = splitmix(&s);
+        unsigned kind = (unsigned)(x % 6u), j;
+        uint32_t k, at = (uint32_t)(x >> 8) % (RB_CAP / 4u) * 4u;
+        uint32_t next = rr[rr_n - 1u].seq + 1u;
+        int rc;
+        memcpy(rbuf__storage, rb_image, sizeof rb_image);
+        per[kind]++;
+        switch (kind) {
+        case 0: /* 1-8 bit flips anywhere in the storage */
+            for (j = 0; j < 1u + (unsigned)(x >> 40) % 8u; j++)
+                flip((uint8_t *)rbuf__storage,
+                     (uint32_t)(splitmix(&s) % (sizeof rbuf__storage * 8u)));
+            break;
+        case 1: /* one random word of the data area */
+            {
+                uint32_t w = (uint32_t)splitmix(&s);
+                memcpy(RB_DATA + at, &w, 4);
+            }
+            break;
+        case 2: /* a run of random bytes */
+            {
+                uint32_t off = (uint32_t)(x >> 16) % RB_CAP, len = 1u + (uint32_t)(x >> 32) % 64u;
+                if (len > RB_CAP - off)
+                    len = RB_CAP - off;
+                fill_pattern(RB_DATA + off, len, splitmix(&s));
+            }
+            break;
+        case 3: /* a header of one of the next numbers, garbage CRC */
+            if (at + 8u <= RB_CAP) {
+                uint32_t w = next + (uint32_t)(x >> 40) % 4u, l = (uint32_t)splitmix(&s);
+                l = (l & 0xFFFF0000u) | ((l & 0xFFFFu) % (RB_CAP - at - 7u));
+                memcpy(RB_DATA + at, &w, 4);
+                memcpy(RB_DATA + at + 4u, &l, 4);
+            }
+            break;
+        case 4: /* a well-formed record of one of the next numbers, off the
+                   chain (the next number at the tail, or at 0 where the chain
+                   would wrap, is a record like any appended one) */
+            {
+                uint32_t len = (uint32_t)(x >> 40) % 24u, w = next + (uint32_t)(x >> 32) % 3u;
+                uint32_t tail = rr[rr_n - 1u].pos + PRAM_BUF_RECORD_SPACE(rr[rr_n - 1u].len);
+                uint8_t p[24];
+                if (at + PRAM_BUF_RECORD_SPACE(len) > RB_CAP ||
+                    (w == next && (at == tail || at == 0u)))
+                    break;
+                fill_pattern(p, len, x);
+                memcpy(RB_DATA + at, &w, 4);
+                w = len | ((uint32_t)ref_record_crc(w, len, p) << 16);
+                memcpy(RB_DATA + at + 4u, &w, 4);
+                memcpy(RB_DATA + at + 8u, p, len);
+            }
+            break;
+        default: /* random bytes in the control block */
+            fill_pattern((uint8_t *)rbuf__storage + (x >> 16) % PRAM_BUF_CONTROL_SIZE,
+                         1u + (x >> 24) % 8u, x);
+            break;
+        }
+        rc = pram_buf_open(&rbuf);
+        if (rc != PRAM_BUF_INTACT)
+            formatted++;
+        k = ring_prefix(&wrong);
+        lost += k < rr_n;
+        ring_append_after(k, (uint32_t)i, &wrong);
+    }
+    memcpy(rbuf__storage, rb_image, sizeof rb_image);
+    printf("garbage: wrapped ring, %llu damaged images (flips %llu, words %llu, runs %llu, "
+           "next-number headers %llu, next-number records %llu, control %llu): %llu lost "
+           "records, %llu formatted, %llu wrong records or later appends lost (%.1f s)\n",
+           n, per[0], per[1], per[2], per[3], per[4], per[5], lost, formatted, wrong, now_s() - t0);
+    assert_int_equal(wrong, 0);
+    assert_true(n < 1000u || (lost > n / 4u && formatted > 0u));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(flips_cells),   cmocka_unit_test(flips_records),
-        cmocka_unit_test(flips_control), cmocka_unit_test(garbage),
-        cmocka_unit_test(garbage_targeted),
+        cmocka_unit_test(flips_ring),    cmocka_unit_test(flips_control),
+        cmocka_unit_test(garbage),       cmocka_unit_test(garbage_targeted),
+        cmocka_unit_test(garbage_ring),
     };
     return cmocka_run_group_tests_name("corrupt", tests, NULL, NULL);
 }

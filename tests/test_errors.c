@@ -20,9 +20,11 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pram/pram.h"
+#include "power_cut.h"
 #include "regfile.h"
 #include "test_support.h"
 
@@ -35,6 +37,8 @@ typedef struct {
 #define PAIR_SLOT 20u /* 12-byte header + 8-byte value */
 #define SMALL_CAP 32u
 #define LOG_CAP 128u
+#define RING_CAP 64u
+#define HUGE_CAP (PRAM_RECORD_MAX_SIZE + 64u) /* room for the largest record */
 
 static struct persistent {
     uint32_t single[PAIR_SLOT / 4u];      /* single-slot cell          */
@@ -42,6 +46,9 @@ static struct persistent {
     uint32_t regmem[32];                  /* 128 bytes seen as regions */
     uint32_t log[PRAM_BUF_STORAGE_SIZE(LOG_CAP) / 4u];
     uint32_t small[PRAM_BUF_STORAGE_SIZE(SMALL_CAP) / 4u];
+    uint32_t ring[PRAM_BUF_STORAGE_SIZE(RING_CAP) / 4u];    /* a wrapped, full ring    */
+    uint32_t scratch[PRAM_BUF_STORAGE_SIZE(RING_CAP) / 4u]; /* a ring tests may change */
+    uint32_t huge[PRAM_BUF_STORAGE_SIZE(HUGE_CAP) / 4u];    /* an empty ring           */
     uint32_t mapmem[32];                  /* 128 bytes under a region map */
 } mem;
 
@@ -65,8 +72,14 @@ static const pram_region_t reg1 = PRAM_REGION(mem.regmem, sizeof(mem.regmem), 1,
 
 static const pram_buf_def_t log_def = PRAM_BUF_DEF_AT(mem.log, sizeof(mem.log), 1);
 static const pram_buf_def_t small_def = PRAM_BUF_DEF_AT(mem.small, sizeof(mem.small), 1);
+static const pram_buf_def_t ring_def = PRAM_BUF_DEF_RING_AT(mem.ring, sizeof(mem.ring), 1);
+static const pram_buf_def_t scratch_def = PRAM_BUF_DEF_RING_AT(mem.scratch, sizeof(mem.scratch), 1);
+static const pram_buf_def_t huge_def = PRAM_BUF_DEF_RING_AT(mem.huge, sizeof(mem.huge), 1);
 static pram_buf_t lg;
 static pram_buf_t sm;
+static pram_buf_t rg; /* mem.ring: records 2, 3, 4 at 40, 0, 20 (see setup) */
+static pram_buf_t sc; /* mem.scratch: records 0, 1, 2 of 9 bytes, unwrapped  */
+static pram_buf_t hg; /* mem.huge: empty                                    */
 
 /* A region map over mem.mapmem: header at 0, an A/B pair cell at 20, a
  * buffer with 16 bytes of data area at 60. */
@@ -90,6 +103,13 @@ static const pair_t v_reg4 = {0x44014401u, 0x44024402u};
 static const boot_t v_boot = {100u, 7u};
 static const char rec1[] = "alpha";
 static const char rec2[] = "bravo!";
+/* Five 12-byte records (20 bytes each) through a 64-byte ring: 0, 1, 2 at
+ * 0, 20, 40; 3 does not fit before the end, so 0 is dropped and 3 goes to
+ * offset 0 (the ring wraps at 60); 4 drops 1 and takes 20..40.  The ring
+ * is full: records 2, 3, 4 at 40, 0, 20. */
+static const char ring_recs[5][13] = {"ring record0", "ring record1", "ring record2",
+                                      "ring record3", "ring record4"};
+static const uint32_t ring_pos[3] = {40u, 0u, 20u};
 
 /* Caller-side buffers large enough for any size a misuse claims, so that a
  * library that wrongly went ahead would be caught by the snapshot, not by
@@ -182,11 +202,25 @@ static int setup(void **state)
         return -1;
     lg = (pram_buf_t)PRAM_BUF_INIT(&log_def);
     sm = (pram_buf_t)PRAM_BUF_INIT(&small_def);
-    if (pram_buf_open(&lg) != PRAM_BUF_COLD || pram_buf_open(&sm) != PRAM_BUF_COLD)
+    rg = (pram_buf_t)PRAM_BUF_INIT(&ring_def);
+    sc = (pram_buf_t)PRAM_BUF_INIT(&scratch_def);
+    hg = (pram_buf_t)PRAM_BUF_INIT(&huge_def);
+    if (pram_buf_open(&lg) != PRAM_BUF_COLD || pram_buf_open(&sm) != PRAM_BUF_COLD ||
+        pram_buf_open(&rg) != PRAM_BUF_COLD || pram_buf_open(&sc) != PRAM_BUF_COLD ||
+        pram_buf_open(&hg) != PRAM_BUF_COLD)
         return -1;
     if (pram_buf_append(&lg, rec1, sizeof(rec1) - 1u) != PRAM_OK ||
         pram_buf_append(&lg, rec2, sizeof(rec2) - 1u) != PRAM_OK)
         return -1;
+    {
+        size_t i;
+        for (i = 0; i < 5; i++)
+            if (pram_buf_append(&rg, ring_recs[i], 12u) != PRAM_OK)
+                return -1;
+        for (i = 0; i < 3; i++)
+            if (pram_buf_append(&sc, ring_recs[i], 9u) != PRAM_OK)
+                return -1;
+    }
     {
         const pram_cell_t *cells[1];
         pram_buf_t *bufs[1];
@@ -233,14 +267,16 @@ static void expect_pair(const pram_cell_t *c, const pair_t *want)
     assert_int_equal(got.b, want->b);
 }
 
-/* Every committed value reads back, through a fresh handle for the log. */
+/* Every committed value reads back, through fresh handles for the log and
+ * the ring. */
 static void verify_intact(void)
 {
     boot_t b;
-    pram_buf_t fresh = PRAM_BUF_INIT(&log_def);
+    pram_buf_t fresh = PRAM_BUF_INIT(&log_def), fring = PRAM_BUF_INIT(&ring_def);
     pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
     pram_record_t r;
     char out[16];
+    uint32_t i;
     expect_pair(&c_single, &v_single);
     expect_pair(&c_ab, &v_ab);
     expect_pair(&c_reg4, &v_reg4);
@@ -257,6 +293,17 @@ static void verify_intact(void)
     assert_int_equal(pram_buf_read(&fresh, &r, out, sizeof(out)), (int)sizeof(rec2) - 1);
     assert_memory_equal(out, rec2, sizeof(rec2) - 1u);
     assert_int_equal(pram_buf_next(&fresh, &it, &r), 0);
+    assert_int_equal(pram_buf_open(&fring), PRAM_BUF_INTACT);
+    assert_int_equal(pram_buf_count(&fring), 3);
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(pram_buf_next(&fring, &it, &r), 1);
+        assert_int_equal(r.seq, 2u + i);
+        assert_int_equal(r.pos, ring_pos[i]);
+        assert_int_equal(pram_buf_read(&fring, &r, out, sizeof(out)), 12);
+        assert_memory_equal(out, ring_recs[2u + i], 12u);
+    }
+    assert_int_equal(pram_buf_next(&fring, &it, &r), 0);
 }
 
 static void assert_untouched(const uint8_t *p, size_t n)
@@ -317,6 +364,7 @@ static const struct {
     {PRAM_ERR_RANGE, "PRAM_ERR_RANGE"},
     {PRAM_ERR_FLAGS, "PRAM_ERR_FLAGS"},
     {PRAM_ERR_OVERLAP, "PRAM_ERR_OVERLAP"},
+    {PRAM_ERR_BUSY, "PRAM_ERR_BUSY"},
 };
 #define NCODES (sizeof(codes) / sizeof(codes[0]))
 
@@ -341,7 +389,11 @@ static void strerror_names(void **state)
     assert_string_equal(pram_strerror(PRAM_EDIT_ABORTED), "?");
     assert_string_equal(pram_strerror(100), "?");
     assert_string_equal(pram_strerror(INT_MAX), "?");
-    assert_string_equal(pram_strerror(PRAM_ERR_OVERLAP - 1), "?"); /* past the last code */
+    /* The codes are -1 .. -16, in this order, with no gap. */
+    assert_int_equal(codes[NCODES - 1u].code, -16);
+    for (i = 1; i < NCODES; i++)
+        assert_int_equal(codes[i].code, -(int)i);
+    assert_string_equal(pram_strerror(PRAM_ERR_BUSY - 1), "?"); /* past the last code */
     assert_string_equal(pram_strerror(-100), "?");
     assert_string_equal(pram_strerror(INT_MIN + 1), "?");
 }
@@ -852,6 +904,94 @@ static void edit_scope_left_by_break(void **state)
 
 /* ---- Buffers -------------------------------------------------------------- */
 
+/* The handle is caller-owned RAM: a failed call must leave it as it was too. */
+static int same_handle(const pram_buf_t *a, const pram_buf_t *b)
+{
+    return a->def == b->def && a->open == b->open && a->busy == b->busy && a->head == b->head &&
+           a->head_seq == b->head_seq && a->tail == b->tail && a->wrap == b->wrap &&
+           a->count == b->count && a->seq == b->seq && a->s_pos == b->s_pos &&
+           a->s_len == b->s_len && a->s_crc == b->s_crc;
+}
+
+/* The state open derives from memory (the stream fields mean nothing once
+ * the handle is not busy). */
+static int same_state(const pram_buf_t *a, const pram_buf_t *b)
+{
+    return a->def == b->def && a->open == b->open && a->busy == b->busy && a->head == b->head &&
+           a->head_seq == b->head_seq && a->tail == b->tail && a->wrap == b->wrap &&
+           a->count == b->count && a->seq == b->seq;
+}
+
+static void check_handle_kept(const pram_buf_t *before, const pram_buf_t *h, const char *call,
+                              int line)
+{
+    if (!same_handle(before, h))
+        print_error("line %d: %s changed the handle\n", line, call);
+    assert_true(same_handle(before, h));
+}
+
+/* FAILS, and the handle *h is left exactly as it was. */
+#define HFAILS(code, h, call)                                  \
+    do {                                                       \
+        pram_buf_t hb_ = *(h);                                 \
+        FAILS(code, call);                                     \
+        check_handle_kept(&hb_, (h), #call, __LINE__);         \
+    } while (0)
+
+/* A call that succeeds without storing anything or changing the handle. */
+#define OK_UNCHANGED(h, call)                                  \
+    do {                                                       \
+        pram_buf_t hb_ = *(h);                                 \
+        snapshot();                                            \
+        assert_int_equal((call), PRAM_OK);                     \
+        check_unchanged(#call, __LINE__);                      \
+        check_handle_kept(&hb_, (h), #call, __LINE__);         \
+    } while (0)
+
+/* A handle opened now on b's storage, as a reboot (or takeover) sees it. */
+static pram_buf_t reopened(const pram_buf_t *b)
+{
+    pram_buf_t f = PRAM_BUF_INIT(b->def);
+    assert_int_equal(pram_buf_open(&f), PRAM_BUF_INTACT);
+    return f;
+}
+
+/* Every call on handle b fails with `code`: nothing stored, the handle, the
+ * iterator and the caller's output left alone (takeover too if asked: it
+ * re-derives a handle that fails its check with PRAM_ERR_CORRUPT). */
+static void all_buf_calls_fail(pram_buf_t *b, int code, int with_takeover, const char *what)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    print_message("  buffer %s -> %s\n", what, pram_strerror(code));
+    memset(&r, 0, sizeof(r));
+    r.len = 5u;
+    memset(big, PATTERN, sizeof(big));
+    HFAILS(code, b, pram_buf_append(b, rec1, sizeof(rec1) - 1u));
+    HFAILS(code, b, pram_buf_append(b, NULL, 0u));
+    HFAILS(code, b, pram_buf_begin(b));
+    HFAILS(code, b, pram_buf_write(b, rec1, 1u));
+    HFAILS(code, b, pram_buf_commit(b));
+    HFAILS(code, b, pram_buf_cancel(b));
+    HFAILS(code, b, pram_buf_clear(b));
+    HFAILS(code, b, pram_buf_count(b));
+    HFAILS(code, b, pram_buf_space(b));
+    HFAILS(code, b, pram_buf_next(b, &it, &r));
+    HFAILS(code, b, pram_buf_prev(b, &it, &r));
+    HFAILS(code, b, pram_buf_read(b, &r, big, sizeof(big)));
+    if (with_takeover)
+        HFAILS(code, b, pram_buf_takeover(b));
+    assert_int_equal(it.pos, 0);
+    assert_int_equal(it.seq, 0);
+    assert_int_equal(it.check, 0);
+    assert_int_equal(r.len, 5u);
+    assert_int_equal(r.check, 0);
+    assert_untouched(big, sizeof(big));
+    snapshot();
+    assert_int_equal(pram_buf_is_open(b), 0);
+    check_unchanged("pram_buf_is_open(b)", __LINE__);
+}
+
 static void buf_null_pointers(void **state)
 {
     pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
@@ -859,21 +999,39 @@ static void buf_null_pointers(void **state)
     (void)state;
     memset(&r, 0, sizeof(r));
     FAILS(PRAM_ERR_NULL, pram_buf_open(NULL));
+    FAILS(PRAM_ERR_NULL, pram_buf_takeover(NULL));
     FAILS(PRAM_ERR_NULL, pram_buf_append(NULL, rec1, 1u));
+    FAILS(PRAM_ERR_NULL, pram_buf_begin(NULL));
+    FAILS(PRAM_ERR_NULL, pram_buf_write(NULL, rec1, 1u));
+    FAILS(PRAM_ERR_NULL, pram_buf_commit(NULL));
+    FAILS(PRAM_ERR_NULL, pram_buf_cancel(NULL));
     FAILS(PRAM_ERR_NULL, pram_buf_clear(NULL));
     FAILS(PRAM_ERR_NULL, pram_buf_count(NULL));
     FAILS(PRAM_ERR_NULL, pram_buf_space(NULL));
     FAILS(PRAM_ERR_NULL, pram_buf_next(NULL, &it, &r));
+    FAILS(PRAM_ERR_NULL, pram_buf_prev(NULL, &it, &r));
     FAILS(PRAM_ERR_NULL, pram_buf_read(NULL, &r, big, sizeof(big)));
+    assert_int_equal(pram_buf_is_open(NULL), 0);
     /* open handle, NULL arguments */
-    FAILS(PRAM_ERR_NULL, pram_buf_append(&lg, NULL, 1u));
-    FAILS(PRAM_ERR_NULL, pram_buf_append(&lg, NULL, 4080u));
-    FAILS(PRAM_ERR_NULL, pram_buf_next(&lg, NULL, &r));
-    FAILS(PRAM_ERR_NULL, pram_buf_next(&lg, &it, NULL));
+    HFAILS(PRAM_ERR_NULL, &lg, pram_buf_append(&lg, NULL, 1u));
+    HFAILS(PRAM_ERR_NULL, &lg, pram_buf_append(&lg, NULL, 4080u));
+    HFAILS(PRAM_ERR_NULL, &rg, pram_buf_append(&rg, NULL, 1u)); /* a full ring drops nothing */
+    HFAILS(PRAM_ERR_NULL, &lg, pram_buf_next(&lg, NULL, &r));
+    HFAILS(PRAM_ERR_NULL, &lg, pram_buf_next(&lg, &it, NULL));
+    HFAILS(PRAM_ERR_NULL, &lg, pram_buf_prev(&lg, NULL, &r));
+    HFAILS(PRAM_ERR_NULL, &lg, pram_buf_prev(&lg, &it, NULL));
     assert_int_equal(it.pos, 0);
+    assert_int_equal(it.seq, 0);
+    assert_int_equal(it.check, 0);
     assert_int_equal(pram_buf_next(&lg, &it, &r), 1);
-    FAILS(PRAM_ERR_NULL, pram_buf_read(&lg, NULL, big, sizeof(big)));
-    FAILS(PRAM_ERR_NULL, pram_buf_read(&lg, &r, NULL, 16u));
+    HFAILS(PRAM_ERR_NULL, &lg, pram_buf_read(&lg, NULL, big, sizeof(big)));
+    HFAILS(PRAM_ERR_NULL, &lg, pram_buf_read(&lg, &r, NULL, 16u));
+    /* A NULL chunk while a record is streamed: refused, the record goes on. */
+    assert_int_equal(pram_buf_begin(&lg), PRAM_OK);
+    HFAILS(PRAM_ERR_NULL, &lg, pram_buf_write(&lg, NULL, 1u));
+    HFAILS(PRAM_ERR_NULL, &lg, pram_buf_write(&lg, NULL, 4080u));
+    assert_int_equal(pram_buf_write(&lg, "x", 1u), PRAM_OK);
+    assert_int_equal(pram_buf_cancel(&lg), PRAM_OK);
     assert_int_equal(pram_buf_count(&lg), 2);
     verify_intact();
 }
@@ -890,6 +1048,8 @@ static void buf_malformed_descriptors(void **state)
         print_message("  buffer %s -> %s\n", what, pram_strerror(code)); \
         FAILS(code, pram_buf_open(&b));                                   \
         FAILS(PRAM_ERR_NOT_OPEN, pram_buf_append(&b, rec1, 1u));          \
+        FAILS(PRAM_ERR_NOT_OPEN, pram_buf_begin(&b));                     \
+        FAILS(PRAM_ERR_NOT_OPEN, pram_buf_takeover(&b));                  \
         FAILS(PRAM_ERR_NOT_OPEN, pram_buf_count(&b));                     \
     } while (0)
     b = (pram_buf_t)PRAM_BUF_INIT(NULL);
@@ -914,13 +1074,22 @@ static void buf_malformed_descriptors(void **state)
     OPEN_FAILS(PRAM_ERR_ALIGN, "addr + 2");
     d.addr = (uint8_t *)mem.log + 1;
     OPEN_FAILS(PRAM_ERR_ALIGN, "addr + 1");
+    /* mode: PRAM_BUF_LINEAR (0) or PRAM_BUF_RING (1), nothing else */
+    d = log_def;
+    d.mode = 2u;
+    OPEN_FAILS(PRAM_ERR_DESC, "mode 2");
+    d.mode = 0xFFu;
+    OPEN_FAILS(PRAM_ERR_DESC, "mode 0xFF");
+    d = ring_def;
+    d.mode = 0x81u;
+    OPEN_FAILS(PRAM_ERR_DESC, "ring mode with bit 7 set");
 
     /* in a region (128 bytes) */
     d = (pram_buf_def_t)PRAM_BUF_DEF_IN(&r, 0u, PRAM_BUF_STORAGE_SIZE(64), 1);
     d.offset = 2u;
     OPEN_FAILS(PRAM_ERR_ALIGN, "region offset 2");
-    d.offset = 32u; /* 32 + 104 > 128 */
-    OPEN_FAILS(PRAM_ERR_RANGE, "region offset 32, 104 bytes");
+    d.offset = 32u; /* 32 + 112 > 128 */
+    OPEN_FAILS(PRAM_ERR_RANGE, "region offset 32, 112 bytes");
     d.offset = 0xFFFFFFF0u;
     OPEN_FAILS(PRAM_ERR_RANGE, "region offset 0xFFFFFFF0");
     d.offset = 0u;
@@ -957,48 +1126,276 @@ static void buf_malformed_descriptors(void **state)
     d = log_def;
     FAILS(PRAM_ERR_NOT_OPEN, pram_buf_count(&b));
     FAILS(PRAM_ERR_NOT_OPEN, pram_buf_append(&b, rec1, 1u));
-    /* An open handle whose descriptor went bad afterwards. */
+    /* An open handle whose descriptor went bad afterwards: every call
+     * re-checks it. */
     assert_int_equal(pram_buf_open(&b), PRAM_BUF_INTACT);
     d.addr = (uint8_t *)mem.log + 2;
-    FAILS(PRAM_ERR_ALIGN, pram_buf_append(&b, rec1, 1u));
-    FAILS(PRAM_ERR_ALIGN, pram_buf_clear(&b));
+    all_buf_calls_fail(&b, PRAM_ERR_ALIGN, 1, "descriptor address moved to + 2 after open");
     d.addr = NULL;
-    FAILS(PRAM_ERR_DESC, pram_buf_append(&b, rec1, 1u));
-    FAILS(PRAM_ERR_DESC, pram_buf_count(&b));
+    all_buf_calls_fail(&b, PRAM_ERR_DESC, 1, "descriptor address NULL after open");
+    d = log_def;
+    d.mode = 2u;
+    all_buf_calls_fail(&b, PRAM_ERR_DESC, 1, "descriptor mode 2 after open");
+    d = log_def;
+    /* ... also while a record is streamed */
+    assert_int_equal(pram_buf_begin(&b), PRAM_OK);
+    d.mode = 7u;
+    all_buf_calls_fail(&b, PRAM_ERR_DESC, 1, "descriptor mode 7 while streaming");
+    d = log_def;
+    assert_int_equal(pram_buf_cancel(&b), PRAM_OK);
     b.def = NULL;
     FAILS(PRAM_ERR_DESC, pram_buf_space(&b));
+    FAILS(PRAM_ERR_DESC, pram_buf_takeover(&b));
     verify_intact();
 }
 
 static void buf_not_open(void **state)
 {
     static const uint32_t opens[] = {0u, PRAM__BUF_OPEN ^ 1u, PRAM__BUF_OPEN ^ 0x80000000u, ~0u};
-    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
-    pram_record_t r;
     size_t i;
     pram_buf_t b;
+    char what[64];
     (void)state;
-    memset(&r, 0, sizeof(r));
     for (i = 0; i < sizeof(opens) / sizeof(opens[0]); i++) {
         b = lg; /* a copy of an open handle, marked not open */
         b.open = opens[i];
-        FAILS(PRAM_ERR_NOT_OPEN, pram_buf_append(&b, rec1, sizeof(rec1) - 1u));
-        FAILS(PRAM_ERR_NOT_OPEN, pram_buf_append(&b, NULL, 0u));
-        FAILS(PRAM_ERR_NOT_OPEN, pram_buf_clear(&b));
-        FAILS(PRAM_ERR_NOT_OPEN, pram_buf_count(&b));
-        FAILS(PRAM_ERR_NOT_OPEN, pram_buf_space(&b));
-        FAILS(PRAM_ERR_NOT_OPEN, pram_buf_next(&b, &it, &r));
-        FAILS(PRAM_ERR_NOT_OPEN, pram_buf_read(&b, &r, big, sizeof(big)));
+        (void)snprintf(what, sizeof(what), "open word 0x%08x", (unsigned)opens[i]);
+        all_buf_calls_fail(&b, PRAM_ERR_NOT_OPEN, 1, what);
+        b = rg;
+        b.open = opens[i];
+        all_buf_calls_fail(&b, PRAM_ERR_NOT_OPEN, 1, what);
     }
     /* Statically initialised, never opened. */
     b = (pram_buf_t)PRAM_BUF_INIT(&log_def);
-    FAILS(PRAM_ERR_NOT_OPEN, pram_buf_append(&b, rec1, sizeof(rec1) - 1u));
-    FAILS(PRAM_ERR_NOT_OPEN, pram_buf_clear(&b));
-    FAILS(PRAM_ERR_NOT_OPEN, pram_buf_count(&b));
-    FAILS(PRAM_ERR_NOT_OPEN, pram_buf_space(&b));
-    FAILS(PRAM_ERR_NOT_OPEN, pram_buf_next(&b, &it, &r));
-    FAILS(PRAM_ERR_NOT_OPEN, pram_buf_read(&b, &r, big, sizeof(big)));
+    all_buf_calls_fail(&b, PRAM_ERR_NOT_OPEN, 1, "never opened");
+    b = (pram_buf_t)PRAM_BUF_INIT(&ring_def);
+    all_buf_calls_fail(&b, PRAM_ERR_NOT_OPEN, 1, "ring, never opened");
     verify_intact();
+}
+
+/* write, commit and cancel belong to a record begun and not yet ended. */
+static void buf_stream_scope(void **state)
+{
+    pram_buf_t *bufs[4];
+    size_t i;
+    (void)state;
+    bufs[0] = &lg;
+    bufs[1] = &rg;
+    bufs[2] = &sm;
+    bufs[3] = &sc;
+    for (i = 0; i < 4; i++) {
+        HFAILS(PRAM_ERR_SCOPE, bufs[i], pram_buf_write(bufs[i], rec1, 1u));
+        HFAILS(PRAM_ERR_SCOPE, bufs[i], pram_buf_write(bufs[i], NULL, 0u));
+        HFAILS(PRAM_ERR_SCOPE, bufs[i], pram_buf_write(bufs[i], big, 0x10000u));
+        HFAILS(PRAM_ERR_SCOPE, bufs[i], pram_buf_commit(bufs[i]));
+        HFAILS(PRAM_ERR_SCOPE, bufs[i], pram_buf_cancel(bufs[i]));
+    }
+    /* After commit, and after cancel: the scope is closed again. */
+    assert_int_equal(pram_buf_begin(&sc), PRAM_OK);
+    assert_int_equal(pram_buf_write(&sc, "abc", 3u), PRAM_OK);
+    assert_int_equal(pram_buf_commit(&sc), PRAM_OK);
+    HFAILS(PRAM_ERR_SCOPE, &sc, pram_buf_write(&sc, "d", 1u));
+    HFAILS(PRAM_ERR_SCOPE, &sc, pram_buf_commit(&sc));
+    HFAILS(PRAM_ERR_SCOPE, &sc, pram_buf_cancel(&sc));
+    assert_int_equal(pram_buf_begin(&sc), PRAM_OK);
+    assert_int_equal(pram_buf_cancel(&sc), PRAM_OK);
+    HFAILS(PRAM_ERR_SCOPE, &sc, pram_buf_write(&sc, "d", 1u));
+    HFAILS(PRAM_ERR_SCOPE, &sc, pram_buf_commit(&sc));
+    HFAILS(PRAM_ERR_SCOPE, &sc, pram_buf_cancel(&sc));
+    /* A begin that failed opened nothing: a full linear buffer. */
+    assert_int_equal(pram_buf_append(&sm, big, SMALL_CAP - PRAM_BUF_RECORD_HEADER), PRAM_OK);
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_begin(&sm));
+    HFAILS(PRAM_ERR_SCOPE, &sm, pram_buf_write(&sm, "d", 1u));
+    HFAILS(PRAM_ERR_SCOPE, &sm, pram_buf_commit(&sm));
+    HFAILS(PRAM_ERR_SCOPE, &sm, pram_buf_cancel(&sm));
+    /* The committed streamed record is there, whole; the cancelled one not. */
+    {
+        pram_buf_t f = reopened(&sc);
+        pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+        pram_record_t r;
+        char out[8];
+        assert_int_equal(pram_buf_prev(&f, &it, &r), 1);
+        assert_int_equal(pram_buf_read(&f, &r, out, sizeof(out)), 3);
+        assert_memory_equal(out, "abc", 3u);
+    }
+    verify_intact();
+}
+
+/* While a record is streamed the other writing calls are refused with
+ * PRAM_ERR_BUSY and change nothing; reading goes on; the stream goes on. */
+static void buf_busy_while_streaming(void **state)
+{
+    pram_buf_t *bufs[2];
+    size_t i;
+    (void)state;
+    bufs[0] = &lg; /* linear, room left      */
+    bufs[1] = &rg; /* a full ring: begin drops */
+    for (i = 0; i < 2; i++) {
+        pram_buf_t *b = bufs[i];
+        pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+        pram_record_t r;
+        int count, n;
+        assert_int_equal(pram_buf_begin(b), PRAM_OK);
+        assert_int_equal(pram_buf_write(b, "par", 3u), PRAM_OK);
+        count = pram_buf_count(b);
+        HFAILS(PRAM_ERR_BUSY, b, pram_buf_append(b, rec1, sizeof(rec1) - 1u));
+        HFAILS(PRAM_ERR_BUSY, b, pram_buf_append(b, NULL, 0u));
+        HFAILS(PRAM_ERR_BUSY, b, pram_buf_append(b, big, 0x10000u)); /* busy comes first */
+        HFAILS(PRAM_ERR_BUSY, b, pram_buf_begin(b));
+        HFAILS(PRAM_ERR_BUSY, b, pram_buf_clear(b));
+        /* reads: the committed records, not the one being written */
+        snapshot();
+        assert_int_equal(pram_buf_count(b), count);
+        n = pram_buf_space(b);
+        assert_true(n >= 0 || n == PRAM_ERR_NO_SPACE);
+        assert_int_equal(pram_buf_is_open(b), 1);
+        while (pram_buf_next(b, &it, &r) == 1)
+            count--;
+        assert_int_equal(count, 0);
+        check_unchanged("reads while streaming", __LINE__);
+        /* the stream goes on and commits */
+        assert_int_equal(pram_buf_write(b, "tial", 4u), PRAM_OK);
+        if (b == &lg) {
+            assert_int_equal(pram_buf_cancel(b), PRAM_OK);
+            continue;
+        }
+        assert_int_equal(pram_buf_commit(b), PRAM_OK);
+        it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+        assert_int_equal(pram_buf_prev(b, &it, &r), 1);
+        assert_int_equal(r.len, 7u);
+        assert_memory_equal(r.data, "partial", 7u);
+        /* now not busy: append works again */
+        assert_int_equal(pram_buf_append(b, rec1, sizeof(rec1) - 1u), PRAM_OK);
+    }
+    /* The log is as it was; the ring's committed records are the newest. */
+    assert_int_equal(pram_buf_count(&lg), 2);
+    {
+        pram_buf_t f = reopened(&rg);
+        assert_true(same_state(&f, &rg));
+    }
+}
+
+/* A writing call interrupted part-way (here: by a simulated fault after one
+ * of its stores, via the power-cut hook: memory as that store left it, the
+ * handle still marked busy) refuses every other writing call; takeover
+ * abandons it and re-derives the handle from memory exactly as open does. */
+typedef struct {
+    pram_buf_t *b;
+    int clear;
+} interrupted_t;
+
+static void interrupted_op(void *p)
+{
+    const interrupted_t *x = (const interrupted_t *)p;
+    if (x->clear)
+        (void)pram_buf_clear(x->b);
+    else
+        (void)pram_buf_append(x->b, "a record that drops two", 23u);
+}
+
+static void buf_takeover(void **state)
+{
+    static uint32_t saved[sizeof(mem.ring) / 4u];
+    static pram_buf_t saved_h;
+    static const struct {
+        int clear;
+        uint32_t n, lens[4];
+    } allowed[] = {
+        {0, 3u, {12u, 12u, 5u}},      /* cut before the drop committed   */
+        {0, 1u, {5u}},                /* dropped, the record absent      */
+        {0, 2u, {5u, 23u}},           /* dropped, the record whole       */
+        {1, 0u, {0u}},                /* the clear done (after its first
+                                         store, the mark, takeover finishes
+                                         it as open would)               */
+    };
+    unsigned seen[sizeof(allowed) / sizeof(allowed[0])] = {0, 0, 0, 0};
+    uint64_t k;
+    int cut = 1, clear;
+    unsigned cuts = 0;
+    (void)state;
+    /* Not busy: takeover is a no-op. */
+    OK_UNCHANGED(&rg, pram_buf_takeover(&rg));
+    OK_UNCHANGED(&lg, pram_buf_takeover(&lg));
+    /* A stream in progress: abandoned, drops it made stay made. */
+    assert_int_equal(pram_buf_begin(&rg), PRAM_OK); /* drops record 2 */
+    assert_int_equal(pram_buf_write(&rg, "half", 4u), PRAM_OK);
+    snapshot();
+    assert_int_equal(pram_buf_takeover(&rg), PRAM_BUF_ABANDONED);
+    check_unchanged("pram_buf_takeover(&rg)", __LINE__);
+    {
+        pram_buf_t f = reopened(&rg);
+        assert_true(same_state(&f, &rg));
+        assert_int_equal(rg.busy, 0u);
+        assert_int_equal(pram_buf_count(&rg), 2);
+    }
+    HFAILS(PRAM_ERR_SCOPE, &rg, pram_buf_write(&rg, "x", 1u));
+    HFAILS(PRAM_ERR_SCOPE, &rg, pram_buf_commit(&rg));
+    assert_int_equal(pram_buf_append(&rg, "crash", 5u), PRAM_OK);
+    assert_int_equal(pram_buf_count(&rg), 3);
+
+    /* An append (and a clear) cut after each of its stores. */
+    memcpy(saved, mem.ring, sizeof(saved));
+    saved_h = rg;
+    for (clear = 0; clear < 2; clear++) {
+        for (k = 1, cut = 1; cut; k++) {
+            interrupted_t x;
+            pram_buf_t f;
+            pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+            pram_record_t r;
+            uint32_t i, n, lens[5];
+            memcpy(mem.ring, saved, sizeof(saved));
+            rg = saved_h;
+            x.b = &rg;
+            x.clear = clear;
+            cut = run_cut(interrupted_op, &x, k, 0u);
+            if (!cut)
+                break;
+            cuts++;
+            assert_int_not_equal(rg.busy, 0u);
+            HFAILS(PRAM_ERR_BUSY, &rg, pram_buf_append(&rg, "crash", 5u));
+            HFAILS(PRAM_ERR_BUSY, &rg, pram_buf_begin(&rg));
+            HFAILS(PRAM_ERR_BUSY, &rg, pram_buf_clear(&rg));
+            HFAILS(PRAM_ERR_SCOPE, &rg, pram_buf_write(&rg, "x", 1u));
+            HFAILS(PRAM_ERR_SCOPE, &rg, pram_buf_commit(&rg));
+            HFAILS(PRAM_ERR_SCOPE, &rg, pram_buf_cancel(&rg));
+            /* What a reboot would find, then the same from takeover. */
+            f = reopened(&rg);
+            assert_int_equal(pram_buf_takeover(&rg), PRAM_BUF_ABANDONED);
+            assert_true(same_state(&f, &rg));
+            /* an empty crash record: 8 bytes, which fit without dropping in
+             * every state below (so what is dropped is the cut call's) */
+            assert_int_equal(pram_buf_append(&rg, NULL, 0u), PRAM_OK);
+            /* After the reboot: the crash record is the newest; before it
+             * the records as they were (3 @ 0, 4 @ 20, "crash" @ 40), or for
+             * the append without the two it was dropping, then its record
+             * whole or absent; for the clear, all or none. */
+            f = reopened(&rg);
+            n = 0;
+            while (pram_buf_next(&f, &it, &r) == 1) {
+                assert_true(n < 5u);
+                lens[n++] = r.len;
+            }
+            assert_true(n >= 1u);
+            assert_int_equal(lens[n - 1u], 0u);
+            assert_int_equal(r.seq, f.seq - 1u);
+            for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+                if (allowed[i].clear == clear && allowed[i].n == n - 1u &&
+                    memcmp(allowed[i].lens, lens, (n - 1u) * sizeof(lens[0])) == 0)
+                    break;
+            if (i == sizeof(allowed) / sizeof(allowed[0]))
+                fail_msg("%s cut after store %u: %u records before the crash record",
+                         clear ? "clear" : "append", (unsigned)k, n - 1u);
+            seen[i]++;
+        }
+        assert_true(k > 3u);
+    }
+    print_message("  takeover after %u cut appends and clears: append kept all %u, dropped %u, "
+                  "dropped and added %u; clear done %u\n",
+                  cuts, seen[0], seen[1], seen[2], seen[3]);
+    for (k = 0; k < sizeof(seen) / sizeof(seen[0]); k++)
+        assert_true(seen[k] > 0u); /* every outcome was reached */
+    memcpy(mem.ring, saved, sizeof(saved));
+    rg = saved_h;
 }
 
 static void buf_too_large(void **state)
@@ -1008,26 +1405,81 @@ static void buf_too_large(void **state)
     int n;
     (void)state;
     /* Over PRAM_RECORD_MAX_SIZE (the log itself is smaller still). */
-    FAILS(PRAM_ERR_TOO_LARGE, pram_buf_append(&lg, big, PRAM_RECORD_MAX_SIZE + 1u));
-    FAILS(PRAM_ERR_TOO_LARGE, pram_buf_append(&lg, big, 0x10000u));
-    FAILS(PRAM_ERR_TOO_LARGE, pram_buf_append(&lg, big, 0x10001u)); /* len & 0xFFFF == 1 */
-    FAILS(PRAM_ERR_TOO_LARGE, pram_buf_append(&lg, big, (size_t)-1));
+    HFAILS(PRAM_ERR_TOO_LARGE, &lg, pram_buf_append(&lg, big, PRAM_RECORD_MAX_SIZE + 1u));
+    HFAILS(PRAM_ERR_TOO_LARGE, &lg, pram_buf_append(&lg, big, 0x10000u));
+    HFAILS(PRAM_ERR_TOO_LARGE, &lg, pram_buf_append(&lg, big, 0x10001u)); /* len & 0xFFFF == 1 */
+    HFAILS(PRAM_ERR_TOO_LARGE, &lg, pram_buf_append(&lg, big, (size_t)-1));
+    /* Over the maximum in a buffer that could hold it: still refused. */
+    HFAILS(PRAM_ERR_TOO_LARGE, &hg, pram_buf_append(&hg, big, PRAM_RECORD_MAX_SIZE + 1u));
     /* Larger than the whole data area, even when empty: TOO_LARGE, not NO_SPACE. */
     assert_int_equal(pram_buf_count(&sm), 0);
-    FAILS(PRAM_ERR_TOO_LARGE, pram_buf_append(&sm, big, SMALL_CAP - PRAM_BUF_RECORD_HEADER + 1u));
-    FAILS(PRAM_ERR_TOO_LARGE, pram_buf_append(&sm, big, SMALL_CAP));
-    FAILS(PRAM_ERR_TOO_LARGE, pram_buf_append(&lg, big, LOG_CAP));
+    HFAILS(PRAM_ERR_TOO_LARGE, &sm, pram_buf_append(&sm, big, SMALL_CAP - PRAM_BUF_RECORD_HEADER + 1u));
+    HFAILS(PRAM_ERR_TOO_LARGE, &sm, pram_buf_append(&sm, big, SMALL_CAP));
+    HFAILS(PRAM_ERR_TOO_LARGE, &lg, pram_buf_append(&lg, big, LOG_CAP));
+    /* A ring drops nothing for a record that could never fit. */
+    HFAILS(PRAM_ERR_TOO_LARGE, &rg, pram_buf_append(&rg, big, RING_CAP - PRAM_BUF_RECORD_HEADER + 1u));
+    HFAILS(PRAM_ERR_TOO_LARGE, &rg, pram_buf_append(&rg, big, PRAM_RECORD_MAX_SIZE + 1u));
     assert_int_equal(pram_buf_append(&sm, big, SMALL_CAP - PRAM_BUF_RECORD_HEADER), PRAM_OK);
     assert_int_equal(pram_buf_clear(&sm), PRAM_OK);
     /* read into a buffer too small for the record */
     assert_int_equal(pram_buf_next(&lg, &it, &r), 1);
     memset(big, PATTERN, sizeof(big));
-    FAILS(PRAM_ERR_TOO_LARGE, pram_buf_read(&lg, &r, big, sizeof(rec1) - 2u));
-    FAILS(PRAM_ERR_TOO_LARGE, pram_buf_read(&lg, &r, big, 0u));
+    HFAILS(PRAM_ERR_TOO_LARGE, &lg, pram_buf_read(&lg, &r, big, sizeof(rec1) - 2u));
+    HFAILS(PRAM_ERR_TOO_LARGE, &lg, pram_buf_read(&lg, &r, big, 0u));
     assert_untouched(big, sizeof(big));
     n = pram_buf_read(&lg, &r, big, sizeof(rec1) - 1u);
     assert_int_equal(n, (int)sizeof(rec1) - 1);
     assert_int_equal(pram_buf_count(&lg), 2);
+    verify_intact();
+}
+
+/* A chunk that would make the streamed record larger than
+ * PRAM_RECORD_MAX_SIZE or than the data area: PRAM_ERR_TOO_LARGE, nothing
+ * of it written (a ring drops nothing for it), the record goes on. */
+static void buf_stream_too_large(void **state)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    size_t i;
+    int n;
+    (void)state;
+    for (i = 0; i < sizeof(big); i++)
+        big[i] = (uint8_t)(i * 7u + 1u);
+    /* the maximum, in a ring that can hold it */
+    assert_int_equal(pram_buf_begin(&hg), PRAM_OK);
+    HFAILS(PRAM_ERR_TOO_LARGE, &hg, pram_buf_write(&hg, big, PRAM_RECORD_MAX_SIZE + 1u));
+    HFAILS(PRAM_ERR_TOO_LARGE, &hg, pram_buf_write(&hg, big, (size_t)-1));
+    assert_int_equal(pram_buf_write(&hg, big, 4000u), PRAM_OK);
+    HFAILS(PRAM_ERR_TOO_LARGE, &hg, pram_buf_write(&hg, big + 4000, PRAM_RECORD_MAX_SIZE - 4000u + 1u));
+    HFAILS(PRAM_ERR_TOO_LARGE, &hg, pram_buf_write(&hg, big + 4000, 0x10000u));
+    HFAILS(PRAM_ERR_TOO_LARGE, &hg, pram_buf_write(&hg, big + 4000, (size_t)-1));
+    assert_int_equal(pram_buf_write(&hg, big + 4000, PRAM_RECORD_MAX_SIZE - 4000u), PRAM_OK);
+    HFAILS(PRAM_ERR_TOO_LARGE, &hg, pram_buf_write(&hg, big, 1u));
+    assert_int_equal(pram_buf_commit(&hg), PRAM_OK);
+    {
+        pram_buf_t f = reopened(&hg);
+        assert_int_equal(pram_buf_next(&f, &it, &r), 1);
+        assert_int_equal(r.len, PRAM_RECORD_MAX_SIZE);
+        assert_memory_equal(r.data, big, PRAM_RECORD_MAX_SIZE);
+    }
+    /* the data area: linear (sm, 32 bytes) and a ring (sc, 64 bytes, which
+     * would have to drop records first) */
+    assert_int_equal(pram_buf_begin(&sm), PRAM_OK);
+    HFAILS(PRAM_ERR_TOO_LARGE, &sm, pram_buf_write(&sm, big, SMALL_CAP - PRAM_BUF_RECORD_HEADER + 1u));
+    assert_int_equal(pram_buf_write(&sm, big, 20u), PRAM_OK);
+    HFAILS(PRAM_ERR_TOO_LARGE, &sm, pram_buf_write(&sm, big, 5u));
+    assert_int_equal(pram_buf_write(&sm, big + 20, 4u), PRAM_OK); /* exactly the area */
+    HFAILS(PRAM_ERR_TOO_LARGE, &sm, pram_buf_write(&sm, big, 1u));
+    assert_int_equal(pram_buf_commit(&sm), PRAM_OK);
+    assert_int_equal(pram_buf_begin(&sc), PRAM_OK);
+    n = pram_buf_count(&sc);
+    HFAILS(PRAM_ERR_TOO_LARGE, &sc, pram_buf_write(&sc, big, RING_CAP - PRAM_BUF_RECORD_HEADER + 1u));
+    assert_int_equal(pram_buf_count(&sc), n);
+    assert_int_equal(pram_buf_cancel(&sc), PRAM_OK);
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    assert_int_equal(pram_buf_next(&sm, &it, &r), 1);
+    assert_int_equal(r.len, 24u);
+    assert_memory_equal(r.data, big, 24u);
     verify_intact();
 }
 
@@ -1040,69 +1492,700 @@ static void buf_no_space(void **state)
     assert_int_equal(pram_buf_append(&sm, "12345678", 8u), PRAM_OK);
     space = pram_buf_space(&sm);
     assert_int_equal(space, 8);
-    FAILS(PRAM_ERR_NO_SPACE, pram_buf_append(&sm, big, (size_t)space + 1u));
-    FAILS(PRAM_ERR_NO_SPACE, pram_buf_append(&sm, big, 16u));
-    FAILS(PRAM_ERR_NO_SPACE, pram_buf_append(&sm, big, SMALL_CAP - PRAM_BUF_RECORD_HEADER));
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_append(&sm, big, (size_t)space + 1u));
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_append(&sm, big, 16u));
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_append(&sm, big, SMALL_CAP - PRAM_BUF_RECORD_HEADER));
     assert_int_equal(pram_buf_count(&sm), 1);
     assert_int_equal(pram_buf_append(&sm, "abcdefgh", (size_t)space), PRAM_OK);
     /* full: not even an empty record */
     assert_int_equal(pram_buf_space(&sm), PRAM_ERR_NO_SPACE);
-    FAILS(PRAM_ERR_NO_SPACE, pram_buf_append(&sm, NULL, 0u));
-    FAILS(PRAM_ERR_NO_SPACE, pram_buf_append(&sm, big, 1u));
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_append(&sm, NULL, 0u));
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_append(&sm, big, 1u));
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_begin(&sm));
     assert_int_equal(pram_buf_count(&sm), 2);
     /* what was committed before the failures is all there after a reopen */
     assert_int_equal(pram_buf_open(&again), PRAM_BUF_INTACT);
     assert_int_equal(pram_buf_count(&again), 2);
-    FAILS(PRAM_ERR_NO_SPACE, pram_buf_append(&again, big, 1u));
+    HFAILS(PRAM_ERR_NO_SPACE, &again, pram_buf_append(&again, big, 1u));
+    /* space counts without dropping: a full ring has none either (its
+     * append drops instead: buf_busy_while_streaming). */
+    assert_int_equal(pram_buf_space(&rg), PRAM_ERR_NO_SPACE);
     verify_intact();
 }
 
-static void buf_corrupt_handle_or_records(void **state)
+/* Linear: a chunk that does not fit is refused with PRAM_ERR_NO_SPACE, none
+ * of it written; the record stays open and usable. */
+static void buf_stream_no_space(void **state)
+{
+    pram_buf_t f;
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    (void)state;
+    memset(big, 'Z', sizeof(big));
+    assert_int_equal(pram_buf_append(&sm, "12345678", 8u), PRAM_OK); /* 16 of 32 bytes */
+    assert_int_equal(pram_buf_begin(&sm), PRAM_OK);
+    assert_int_equal(pram_buf_write(&sm, "abcd", 4u), PRAM_OK);
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_write(&sm, big, 5u)); /* 8 + 12 > 16 */
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_write(&sm, big, 16u));
+    HFAILS(PRAM_ERR_BUSY, &sm, pram_buf_append(&sm, NULL, 0u));
+    assert_int_equal(pram_buf_write(&sm, "56", 2u), PRAM_OK); /* a partial word */
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_write(&sm, big, 3u));
+    assert_int_equal(pram_buf_write(&sm, "78", 2u), PRAM_OK); /* exactly the room */
+    HFAILS(PRAM_ERR_NO_SPACE, &sm, pram_buf_write(&sm, big, 1u));
+    assert_int_equal(pram_buf_commit(&sm), PRAM_OK);
+    f = reopened(&sm);
+    assert_true(same_state(&f, &sm));
+    assert_int_equal(pram_buf_count(&f), 2);
+    assert_int_equal(pram_buf_prev(&f, &it, &r), 1);
+    assert_int_equal(r.len, 8u);
+    assert_memory_equal(r.data, "abcd5678", 8u);
+    verify_intact();
+}
+
+/* ---- Buffers: a corrupted handle ------------------------------------------ */
+
+/* Field k of handle b overwritten with something the library never writes
+ * there; 0 when there is no field k. */
+static int corrupt_field(pram_buf_t *b, int k, const char **what)
+{
+    static const char *const names[] = {
+        "busy 1", "busy 0xFFFFFFFF", "busy 0x80000000", "head past the data area",
+        "head misaligned", "tail past the data area", "tail misaligned", "wrap past the data area",
+        "wrap misaligned", "wrap set/cleared against head and tail",
+        "seq one ahead of head_seq + count", "head_seq one ahead", "count one more",
+        "count and seq past D/8 records", "count 0 with records between head and tail",
+        "everything after open 0xFF"};
+    uint32_t D = b->def->size - PRAM_BUF_CONTROL_SIZE;
+    if (k < 0 || (size_t)k >= sizeof(names) / sizeof(names[0]))
+        return 0;
+    *what = names[k];
+    switch (k) {
+    case 0:
+        b->busy = 1u;
+        break;
+    case 1:
+        b->busy = ~0u;
+        break;
+    case 2:
+        b->busy = 0x80000000u;
+        break;
+    case 3:
+        b->head = D + 4u;
+        break;
+    case 4:
+        b->head += 2u;
+        break;
+    case 5:
+        b->tail = D + 4u;
+        break;
+    case 6:
+        b->tail += 1u;
+        break;
+    case 7:
+        b->wrap = D + 4u;
+        break;
+    case 8:
+        b->wrap = b->wrap ? b->wrap + 2u : 2u;
+        break;
+    case 9:
+        b->wrap = b->wrap ? 0u : D;
+        break;
+    case 10:
+        b->seq++;
+        break;
+    case 11:
+        b->head_seq++;
+        break;
+    case 12:
+        b->count++;
+        break;
+    case 13:
+        b->count = D / 8u + 1u;
+        b->seq = b->head_seq + b->count;
+        break;
+    case 14:
+        b->count = 0u;
+        b->seq = b->head_seq;
+        break;
+    default:
+        memset((uint8_t *)b + offsetof(pram_buf_t, busy), 0xFF,
+               sizeof(*b) - offsetof(pram_buf_t, busy));
+        break;
+    }
+    return 1;
+}
+
+/* Stream field k of a streaming handle b overwritten. */
+static int corrupt_stream_field(pram_buf_t *b, int k, const char **what)
+{
+    static const char *const names[] = {
+        "stream: s_pos past the data area", "stream: s_pos misaligned",
+        "stream: s_len over the maximum", "stream: s_len past the end of the area",
+        "stream: s_crc over 16 bits", "stream: s_len 0xFFFFFFFF"};
+    uint32_t D = b->def->size - PRAM_BUF_CONTROL_SIZE;
+    if (k < 0 || (size_t)k >= sizeof(names) / sizeof(names[0]))
+        return 0;
+    *what = names[k];
+    switch (k) {
+    case 0:
+        b->s_pos = D + 4u;
+        break;
+    case 1:
+        b->s_pos += 2u;
+        break;
+    case 2:
+        b->s_len = PRAM_RECORD_MAX_SIZE + 1u;
+        break;
+    case 3:
+        b->s_len = D - b->s_pos;
+        break;
+    case 4:
+        b->s_crc = 0x10000u;
+        break;
+    default:
+        b->s_len = ~0u;
+        break;
+    }
+    return 1;
+}
+
+/* Takeover on a handle that fails its check re-derives it from memory,
+ * storing nothing when memory is intact. */
+static void takeover_repairs(pram_buf_t *b, const pram_buf_t *good)
+{
+    pram_buf_t f = reopened(good);
+    snapshot();
+    assert_int_equal(pram_buf_takeover(b), PRAM_BUF_ABANDONED);
+    check_unchanged("pram_buf_takeover(corrupt handle)", __LINE__);
+    assert_true(same_state(&f, b));
+    assert_int_equal(pram_buf_is_open(b), 1);
+}
+
+static void buf_corrupt_handle(void **state)
+{
+    static const char *const kinds[3] = {"linear", "ring", "streaming ring"};
+    pram_buf_t *bufs[3], b;
+    const char *what = "";
+    char msg[96];
+    int i, k;
+    (void)state;
+    /* sc streaming, after a chunk that made it drop a record */
+    assert_int_equal(pram_buf_begin(&sc), PRAM_OK);
+    assert_int_equal(pram_buf_write(&sc, "streamed bytes", 14u), PRAM_OK);
+    bufs[0] = &lg; /* linear */
+    bufs[1] = &rg; /* ring, wrapped */
+    bufs[2] = &sc; /* ring, a record being streamed */
+    for (i = 0; i < 3; i++) {
+        for (k = 0;; k++) {
+            b = *bufs[i];
+            if (!corrupt_field(&b, k, &what))
+                break;
+            (void)snprintf(msg, sizeof(msg), "%s: %s", kinds[i], what);
+            all_buf_calls_fail(&b, PRAM_ERR_CORRUPT, 0, msg);
+            takeover_repairs(&b, bufs[i]);
+        }
+    }
+    for (k = 0;; k++) {
+        b = sc;
+        if (!corrupt_stream_field(&b, k, &what))
+            break;
+        all_buf_calls_fail(&b, PRAM_ERR_CORRUPT, 0, what);
+        takeover_repairs(&b, &sc);
+    }
+    /* The real stream was not disturbed by any of it. */
+    assert_int_equal(pram_buf_write(&sc, "!", 1u), PRAM_OK);
+    assert_int_equal(pram_buf_commit(&sc), PRAM_OK);
+    {
+        pram_buf_t f = reopened(&sc);
+        pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+        pram_record_t r;
+        assert_true(same_state(&f, &sc));
+        assert_int_equal(pram_buf_prev(&f, &it, &r), 1);
+        assert_int_equal(r.len, 15u);
+        assert_memory_equal(r.data, "streamed bytes!", 15u);
+    }
+    verify_intact();
+}
+
+/* ---- Buffers: records and iterators the caller kept or made up ------------ */
+
+/* Records altered in memory after open: next, prev and read refuse them. */
+static void buf_damaged_records(void **state)
 {
     pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
     pram_record_t r, r2;
-    pram_buf_t b;
+    uint8_t *payload = (uint8_t *)mem.log + PRAM_BUF_CONTROL_SIZE + PRAM_BUF_RECORD_HEADER;
     (void)state;
-    memset(&r, 0, sizeof(r));
-    /* A handle whose fields were overwritten (it is plain RAM). */
-    b = lg;
-    b.tail = 2u;
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_append(&b, rec1, 1u));
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_clear(&b));
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_count(&b));
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_space(&b));
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_next(&b, &it, &r));
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_read(&b, &r, big, sizeof(big)));
-    b.tail = LOG_CAP + 4u;
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_append(&b, rec1, 1u));
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_space(&b));
-    b = lg;
-    b.epoch = 0u;
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_append(&b, rec1, 1u));
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_clear(&b));
-    /* Stale record positions. */
     assert_int_equal(pram_buf_next(&lg, &it, &r), 1);
-    assert_int_equal(pram_buf_next(&lg, &it, &r2), 1);
-    r2.pos = 4u; /* inside the first record */
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_read(&lg, &r2, big, sizeof(big)));
-    r2.pos = 32u; /* past the tail: not a record of the current contents */
-    FAILS(PRAM_ERR_RANGE, pram_buf_read(&lg, &r2, big, sizeof(big)));
-    it.pos = 4u;
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_next(&lg, &it, &r2));
-    assert_int_equal(it.pos, 4);
+    payload[1] ^= 0x01u;
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    HFAILS(PRAM_ERR_CORRUPT, &lg, pram_buf_next(&lg, &it, &r2));
+    HFAILS(PRAM_ERR_CORRUPT, &lg, pram_buf_next(&lg, &it, &r2)); /* not skipped */
+    HFAILS(PRAM_ERR_CORRUPT, &lg, pram_buf_read(&lg, &r, big, sizeof(big)));
+    /* prev reaches the good record 1, then refuses record 0 */
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    assert_int_equal(pram_buf_prev(&lg, &it, &r2), 1);
+    assert_int_equal(r2.seq, 1u);
+    HFAILS(PRAM_ERR_CORRUPT, &lg, pram_buf_prev(&lg, &it, &r2));
+    payload[1] ^= 0x01u;
+    assert_int_equal(pram_buf_prev(&lg, &it, &r2), 1);
+    assert_int_equal(r2.seq, 0u);
     verify_intact();
+}
 
-    /* A committed record altered in memory after open: next/read refuse it. */
-    {
-        uint8_t *payload = (uint8_t *)mem.log + PRAM_BUF_CONTROL_SIZE + PRAM_BUF_RECORD_HEADER;
-        payload[1] ^= 0x01u;
-        it.pos = 0u;
-        FAILS(PRAM_ERR_CORRUPT, pram_buf_next(&lg, &it, &r2));
-        assert_int_equal(it.pos, 0);
-        FAILS(PRAM_ERR_CORRUPT, pram_buf_read(&lg, &r, big, sizeof(big)));
-        payload[1] ^= 0x01u;
+/* Record positions the library did not hand out: misaligned, inside a
+ * record, past the tail: PRAM_ERR_RANGE (the record no longer matches its
+ * check).  An iterator whose position or sequence number was altered gets
+ * PRAM_ERR_CORRUPT, and nothing else happens (no load, no store, the
+ * iterator and the record left alone).  (The register file over the log
+ * storage turns any misaligned or narrow access into a test failure; loads
+ * outside the storage: buf_garbage_iterators_and_records, under ASan.) */
+static void buf_stale_positions(void **state)
+{
+    static const uint32_t bad_pos[] = {2u, 4u, 6u, 16u, 32u, 36u, LOG_CAP - 4u, LOG_CAP, LOG_CAP + 4u,
+                                       0x7FFFFFFCu, 0xFFFFFFFCu, 0xFFFFFFFFu};
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT, it1, it2, bad, kept;
+    pram_record_t r0, r1, r, rkept;
+    size_t i;
+    (void)state;
+    assert_int_equal(pram_buf_next(&lg, &it, &r0), 1);
+    it1 = it; /* next: record 1 */
+    assert_int_equal(pram_buf_next(&lg, &it, &r1), 1);
+    assert_int_equal(r1.pos, 16u);
+    assert_int_equal(it1.pos, 16u);
+    for (i = 0; i < sizeof(bad_pos) / sizeof(bad_pos[0]); i++) {
+        if (bad_pos[i] != r1.pos) {
+            r = r1;
+            r.pos = bad_pos[i];
+            HFAILS(PRAM_ERR_RANGE, &lg, pram_buf_read(&lg, &r, big, sizeof(big)));
+        }
+        /* the iterator for record 1 with a wrong position, a wrong
+         * sequence number, or both */
+        bad = it1;
+        if (bad_pos[i] != it1.pos) {
+            bad.pos = bad_pos[i];
+            kept = bad;
+            memset(&r, PATTERN, sizeof(r));
+            rkept = r;
+            HFAILS(PRAM_ERR_CORRUPT, &lg, pram_buf_next(&lg, &bad, &r));
+            HFAILS(PRAM_ERR_CORRUPT, &lg, pram_buf_prev(&lg, &bad, &r));
+            assert_memory_equal(&bad, &kept, sizeof(bad));
+            assert_memory_equal(&r, &rkept, sizeof(r));
+        }
+        bad = it1;
+        bad.seq = bad_pos[i];
+        kept = bad;
+        HFAILS(PRAM_ERR_CORRUPT, &lg, pram_buf_next(&lg, &bad, &r));
+        HFAILS(PRAM_ERR_CORRUPT, &lg, pram_buf_prev(&lg, &bad, &r));
+        assert_memory_equal(&bad, &kept, sizeof(bad));
+        bad.pos = bad_pos[i] ^ 4u;
+        HFAILS(PRAM_ERR_CORRUPT, &lg, pram_buf_next(&lg, &bad, &r));
     }
-    verify_intact();
+    /* The iterator they were copied from: record 1, then the end. */
+    snapshot();
+    assert_int_equal(pram_buf_next(&lg, &it1, &r), 1);
+    check_unchanged("pram_buf_next(&lg, &it1)", __LINE__);
+    assert_int_equal(r.seq, 1u);
+    assert_int_equal(r.pos, 16u);
+    assert_int_equal(r.len, sizeof(rec2) - 1u);
+    assert_int_equal(r.check, r1.check);
+    assert_int_equal(pram_buf_next(&lg, &it1, &r), 0);
+    /* wrong length, wrong sequence number, a record not held (yet), a
+     * check that was not the library's */
+    r = r1;
+    r.len = 5u;
+    HFAILS(PRAM_ERR_RANGE, &lg, pram_buf_read(&lg, &r, big, sizeof(big)));
+    r = r1;
+    r.seq = 0u; /* record 0 is held, but not at 16 */
+    HFAILS(PRAM_ERR_RANGE, &lg, pram_buf_read(&lg, &r, big, sizeof(big)));
+    r = r1;
+    r.seq = 2u;
+    HFAILS(PRAM_ERR_RANGE, &lg, pram_buf_read(&lg, &r, big, sizeof(big)));
+    r.seq = 0xFFFFFFFFu;
+    HFAILS(PRAM_ERR_RANGE, &lg, pram_buf_read(&lg, &r, big, sizeof(big)));
+    r = r1;
+    r.check = r0.check;
+    HFAILS(PRAM_ERR_RANGE, &lg, pram_buf_read(&lg, &r, big, sizeof(big)));
+    r.check = 0u;
+    HFAILS(PRAM_ERR_RANGE, &lg, pram_buf_read(&lg, &r, big, sizeof(big)));
+    /* A ring's dropped record, though a new record now starts where it
+     * started: not the record the caller was given. */
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    for (i = 0; i < 3; i++)
+        assert_int_equal(pram_buf_prev(&rg, &it, &r), 1); /* 4, 3, then 2 at 40 */
+    assert_int_equal(r.seq, 2u);
+    assert_int_equal(r.pos, 40u);
+    it2 = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    assert_int_equal(pram_buf_next(&rg, &it2, &r0), 1); /* 2; next: 3 */
+    assert_int_equal(r0.seq, 2u);
+    assert_int_equal(pram_buf_append(&rg, "x", 1u), PRAM_OK); /* drops 2, goes to 40 */
+    {
+        pram_buf_iter_t newest = PRAM_BUF_ITER_INIT;
+        assert_int_equal(pram_buf_prev(&rg, &newest, &r1), 1);
+        assert_int_equal(r1.pos, 40u);
+        assert_int_equal(r1.seq, 5u);
+    }
+    HFAILS(PRAM_ERR_RANGE, &rg, pram_buf_read(&rg, &r, big, sizeof(big)));
+    HFAILS(PRAM_ERR_RANGE, &rg, pram_buf_read(&rg, &r0, big, sizeof(big)));
+    /* ... the prev iterator that was on it has nothing older left ... */
+    assert_int_equal(pram_buf_prev(&rg, &it, &r0), 0);
+    /* ... and a next iterator whose next record (3) is dropped too goes
+     * on from the oldest held. */
+    assert_int_equal(pram_buf_append(&rg, "y", 1u), PRAM_OK); /* 52..64: drops nothing */
+    assert_int_equal(pram_buf_count(&rg), 4);
+    assert_int_equal(pram_buf_append(&rg, "z", 1u), PRAM_OK); /* drops 3, goes to 0 */
+    assert_int_equal(pram_buf_count(&rg), 4);
+    assert_int_equal(pram_buf_next(&rg, &it2, &r0), 1);
+    assert_int_equal(r0.seq, 4u);
+    assert_int_equal(r0.pos, 20u);
+    assert_int_equal(pram_buf_next(&rg, &it2, &r0), 1);
+    assert_int_equal(r0.seq, 5u);
+    assert_int_equal(r0.pos, 40u);
+    assert_int_equal(pram_buf_next(&rg, &it2, &r0), 1);
+    assert_int_equal(r0.seq, 6u);
+    assert_int_equal(r0.pos, 52u);
+    assert_int_equal(pram_buf_next(&rg, &it2, &r0), 1); /* after the end of the area: 0 */
+    assert_int_equal(r0.seq, 7u);
+    assert_int_equal(r0.pos, 0u);
+    assert_int_equal(pram_buf_next(&rg, &it2, &r0), 0);
+}
+
+/* Garbage iterators and records against a ring in its own heap block:
+ * whatever they hold, the library loads nothing outside the storage (ASan
+ * reports it in the sanitizer builds), stores nothing, and answers as
+ * documented: an iterator next/prev filled, unaltered, gives exactly the
+ * record after (or before) the one it returned last, or 0 at the end; a
+ * fresh one (check 0, whatever else it holds) the oldest or the newest; an
+ * altered one PRAM_ERR_CORRUPT with nothing else done.  read gives the
+ * length only for a record exactly as handed out, else PRAM_ERR_RANGE (or
+ * PRAM_ERR_TOO_LARGE).  Then the same with bytes of the data area damaged:
+ * PRAM_ERR_CORRUPT is possible for the records they hit, but never a record
+ * that does not check or an access outside. */
+#define HEAP_CAP 160u
+#define GARBAGE_TRIALS 20000
+
+static uint64_t g_rng;
+
+static uint32_t garbage32(uint32_t near)
+{
+    uint64_t x = test_rand(&g_rng);
+    switch (x % 6u) {
+    case 0:
+        return (uint32_t)(x >> 32);                               /* anything      */
+    case 1:
+        return (uint32_t)((x >> 32) % (HEAP_CAP + 16u));          /* in or near    */
+    case 2:
+        return (uint32_t)((x >> 32) % (HEAP_CAP + 16u)) & ~3u;    /* aligned       */
+    case 3:
+        return near + (uint32_t)((x >> 32) % 9u) - 4u;            /* close to real */
+    case 4:
+        return 0xFFFFFFFFu - (uint32_t)((x >> 32) % 8u);          /* wraps around  */
+    default:
+        return near;
+    }
+}
+
+typedef struct {
+    uint32_t pos, len;
+    uint8_t data[HEAP_CAP];
+} truth_t;
+
+/* The records the ring holds, as next filled them (t[k].rec), and the
+ * iterators next and prev leave: fwd[k] returns record k next (fwd[count]
+ * is at the end), back[k] returned record k last (prev returns k - 1). */
+typedef struct {
+    truth_t t[HEAP_CAP / 8u];
+    pram_record_t rec[HEAP_CAP / 8u];
+    pram_buf_iter_t fwd[HEAP_CAP / 8u + 1u], back[HEAP_CAP / 8u];
+    uint32_t count;
+} held_t;
+
+static void garbage_trials(pram_buf_t *b, const uint8_t *area, const held_t *h, int damaged,
+                           unsigned long *answers)
+{
+    uint32_t D = HEAP_CAP, head_seq = b->head_seq, count = h->count, i;
+    const truth_t *t = h->t;
+    uint8_t out[HEAP_CAP + 8u];
+    uint64_t s0 = pram_test_stores;
+    assert_int_equal(b->count, count);
+    for (i = 0; i < GARBAGE_TRIALS; i++) {
+        pram_buf_iter_t it, from, kept;
+        pram_record_t r, rk;
+        uint32_t k = (uint32_t)(test_rand(&g_rng) % (count + 1u)), cap, want;
+        int fwd = (int)(test_rand(&g_rng) & 1u), fresh, altered, rc;
+        /* an iterator: as next or prev left it, then maybe altered */
+        from = fwd ? h->fwd[k] : h->back[k < count ? k : count - 1u];
+        it = from;
+        switch (test_rand(&g_rng) % 5u) {
+        case 0:
+            break;
+        case 1:
+            it.pos = garbage32(it.pos);
+            break;
+        case 2:
+            it.seq = garbage32(it.seq);
+            break;
+        case 3:
+            it.pos = garbage32(it.pos);
+            it.seq = garbage32(head_seq + (uint32_t)(test_rand(&g_rng) % (count + 2u)));
+            it.check = test_rand(&g_rng) % 4u ? garbage32(it.check) : 0u;
+            break;
+        default:
+            it.check = garbage32(it.check);
+            break;
+        }
+        fresh = it.check == 0u;
+        altered = !fresh && memcmp(&it, &from, sizeof it) != 0;
+        kept = it;
+        memset(&r, 0x5A, sizeof r);
+        rk = r;
+        rc = fwd ? pram_buf_next(b, &it, &r) : pram_buf_prev(b, &it, &r);
+        answers[rc == 1 ? 0 : rc == 0 ? 1 : 2]++;
+        if (altered) {
+            assert_int_equal(rc, PRAM_ERR_CORRUPT);
+        } else {
+            /* the record the iterator must give */
+            if (fwd)
+                want = fresh ? 0u : k;
+            else
+                want = fresh ? count - 1u : (k < count ? k : count - 1u) - 1u;
+            if (want >= count) {
+                assert_int_equal(rc, 0);
+            } else if (rc == 1) {
+                assert_memory_equal(&r, &h->rec[want], sizeof r);
+                assert_ptr_equal(r.data, area + t[want].pos + PRAM_BUF_RECORD_HEADER);
+                if (!damaged)
+                    assert_memory_equal(r.data, t[want].data, r.len);
+                assert_memory_equal(&it, fwd ? &h->fwd[want + 1u] : &h->back[want], sizeof it);
+            } else {
+                assert_true(damaged);
+                assert_int_equal(rc, PRAM_ERR_CORRUPT);
+            }
+        }
+        if (rc < 0) {
+            /* nothing else happened */
+            assert_memory_equal(&it, &kept, sizeof it);
+            assert_memory_equal(&r, &rk, sizeof r);
+        }
+        /* a record: as handed out, then maybe altered */
+        k = (uint32_t)(test_rand(&g_rng) % count);
+        r = h->rec[k];
+        switch (test_rand(&g_rng) % 6u) {
+        case 0:
+        case 1:
+            break;
+        case 2:
+            r.seq = garbage32(head_seq + (uint32_t)(test_rand(&g_rng) % (count + 2u)));
+            break;
+        case 3:
+            r.pos = garbage32(r.pos);
+            break;
+        case 4:
+            r.len = garbage32(r.len);
+            break;
+        default:
+            r.check = garbage32(r.check);
+            break;
+        }
+        r.data = NULL;
+        cap = (uint32_t)(test_rand(&g_rng) % (D + 8u));
+        memset(out, PATTERN, sizeof out);
+        rc = pram_buf_read(b, &r, out, cap);
+        if (r.seq == h->rec[k].seq && r.pos == t[k].pos && r.len == t[k].len &&
+            r.check == h->rec[k].check) {
+            int expect = cap < r.len ? PRAM_ERR_TOO_LARGE : (int)r.len;
+            if (!damaged)
+                assert_int_equal(rc, expect);
+            else
+                assert_true(rc == expect || rc == PRAM_ERR_CORRUPT);
+            if (rc >= 0)
+                assert_memory_equal(out, t[k].data, r.len); /* it checked */
+        } else {
+            assert_int_equal(rc, PRAM_ERR_RANGE);
+        }
+        if (rc < 0)
+            assert_untouched(out, sizeof out);
+        answers[rc >= 0 ? 3 : rc == PRAM_ERR_RANGE ? 4 : 5]++;
+    }
+    assert_true(pram_test_stores == s0);
+}
+
+static void buf_garbage_iterators_and_records(void **state)
+{
+    uint32_t size = PRAM_BUF_STORAGE_SIZE(HEAP_CAP), i, n = 0;
+    uint32_t *storage = (uint32_t *)malloc(size);
+    uint8_t *area;
+    pram_buf_def_t d;
+    pram_buf_t b;
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    static held_t h;
+    unsigned long answers[6] = {0, 0, 0, 0, 0, 0};
+    int round;
+    (void)state;
+    assert_non_null(storage);
+    memset(storage, 0, size);
+    d = (pram_buf_def_t)PRAM_BUF_DEF_RING_AT(storage, size, 3);
+    b = (pram_buf_t)PRAM_BUF_INIT(&d);
+    area = (uint8_t *)storage + PRAM_BUF_CONTROL_SIZE;
+    g_rng = 0x6761726261676521ull;
+    assert_int_equal(pram_buf_open(&b), PRAM_BUF_COLD);
+    /* records of 0 to 22 bytes, some streamed, until the ring has wrapped
+     * more than once and holds records on both sides of its wrap */
+    for (i = 0; i < 200u && (i < 40u || !b.wrap); i++) {
+        uint8_t p[23];
+        uint32_t len = (i * 7u) % 23u, j;
+        for (j = 0; j < len; j++)
+            p[j] = (uint8_t)(i * 31u + j);
+        if (i % 3u == 0u) {
+            assert_int_equal(pram_buf_begin(&b), PRAM_OK);
+            assert_int_equal(pram_buf_write(&b, p, len / 2u), PRAM_OK);
+            assert_int_equal(pram_buf_write(&b, p + len / 2u, len - len / 2u), PRAM_OK);
+            assert_int_equal(pram_buf_commit(&b), PRAM_OK);
+        } else {
+            assert_int_equal(pram_buf_append(&b, p, len), PRAM_OK);
+        }
+    }
+    assert_int_not_equal(b.wrap, 0u);
+    memset(&h, 0, sizeof h);
+    h.fwd[0] = it;
+    while (pram_buf_next(&b, &it, &r) == 1) {
+        assert_int_equal(r.seq, b.head_seq + n);
+        h.rec[n] = r;
+        h.t[n].pos = r.pos;
+        h.t[n].len = r.len;
+        memcpy(h.t[n].data, r.data, r.len);
+        n++;
+        h.fwd[n] = it;
+    }
+    assert_int_equal(n, b.count);
+    assert_true(n >= 3u);
+    h.count = n;
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    for (i = n; i-- > 0;) {
+        assert_int_equal(pram_buf_prev(&b, &it, &r), 1);
+        assert_memory_equal(&r, &h.rec[i], sizeof r);
+        h.back[i] = it;
+    }
+    assert_int_equal(pram_buf_prev(&b, &it, &r), 0);
+    for (round = 0; round < 4; round++) {
+        uint32_t flips[3][2], j;
+        uint8_t len_bytes[2];
+        /* round 0: intact; then 1-3 damaged bytes (a payload, a header...) */
+        for (j = 0; j < (uint32_t)round; j++) {
+            flips[j][0] = (uint32_t)(test_rand(&g_rng) % HEAP_CAP);
+            flips[j][1] = 1u + (uint32_t)(test_rand(&g_rng) % 255u);
+            area[flips[j][0]] ^= (uint8_t)flips[j][1];
+        }
+        memcpy(len_bytes, area + h.t[n / 2u].pos + 4u, 2u);
+        if (round == 3) /* and a length word made huge */
+            memset(area + h.t[n / 2u].pos + 4u, 0xFF, 2u);
+        garbage_trials(&b, area, &h, round > 0, answers);
+        memcpy(area + h.t[n / 2u].pos + 4u, len_bytes, 2u);
+        for (j = round; j-- > 0;)
+            area[flips[j][0]] ^= (uint8_t)flips[j][1];
+    }
+    print_message("  garbage: %u records held; next/prev: %lu records, %lu ends, %lu corrupt; read: "
+                  "%lu copied, %lu out of range, %lu other\n",
+                  n, answers[0], answers[1], answers[2], answers[3], answers[4], answers[5]);
+    assert_true(answers[0] > 0 && answers[1] > 0 && answers[2] > 0 && answers[3] > 0 &&
+                answers[4] > 0);
+    /* memory restored: a reboot finds the same */
+    {
+        pram_buf_t f = PRAM_BUF_INIT(&d);
+        assert_int_equal(pram_buf_open(&f), PRAM_BUF_INTACT);
+        assert_true(same_state(&f, &b));
+    }
+    free(storage);
+}
+
+/* ---- Buffers: regressions for library bugs found while writing these tests */
+
+/* Sequence numbers never repeat: pram_record_t.seq is "unique over the
+ * buffer's life" and a clear continues them.  A reset right after a clear's
+ * first store (the clear mark, head_seq ^ 0x80000000, into the oldest
+ * record's commit word) once reopened with the control block's old head_seq
+ * and an empty chain, so the next record got the sequence number of a
+ * record that was in the buffer before the clear (a cell that keeps "last
+ * uploaded seq" would then skip the new records).  Open now finishes the
+ * clear: head 0, head_seq = old head_seq + D/8 + 1 (D/8: the most records
+ * the area can ever hold), committed before anything else. */
+static void buf_seq_after_cut_clear(void **state)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    pram_buf_t f = PRAM_BUF_INIT(&scratch_def);
+    interrupted_t x;
+    uint32_t handed_out = sc.seq; /* records 0 .. handed_out - 1 existed */
+    uint32_t head_seq = sc.head_seq, head = sc.head;
+    (void)state;
+    assert_int_equal(handed_out, 3u);
+    assert_int_equal(head_seq, 0u);
+    x.b = &sc;
+    x.clear = 1;
+    assert_int_equal(run_cut(interrupted_op, &x, 1u, 0u), 1); /* reset after the first store */
+    assert_int_equal(mem.scratch[(PRAM_BUF_CONTROL_SIZE + head) / 4u], head_seq ^ 0x80000000u);
+    assert_int_equal(pram_buf_open(&f), PRAM_BUF_INTACT);
+    assert_int_equal(pram_buf_count(&f), 0); /* the clear counts as done: all gone */
+    assert_int_equal(f.head, 0u);
+    assert_int_equal(f.head_seq, head_seq + RING_CAP / 8u + 1u);
+    /* committed: a second open finds the same, and nothing comes back */
+    {
+        pram_buf_t g = PRAM_BUF_INIT(&scratch_def);
+        assert_int_equal(pram_buf_open(&g), PRAM_BUF_INTACT);
+        assert_true(same_state(&g, &f));
+    }
+    assert_int_equal(pram_buf_append(&f, "new", 3u), PRAM_OK);
+    assert_int_equal(pram_buf_prev(&f, &it, &r), 1);
+    if ((int32_t)(r.seq - handed_out) < 0)
+        fail_msg("the record appended after a cut clear has seq %u, already handed out "
+                 "(0..%u existed before the clear)",
+                 r.seq, handed_out - 1u);
+    assert_int_equal(r.seq, head_seq + RING_CAP / 8u + 1u);
+    assert_int_equal(r.pos, 0u);
+    assert_int_equal(pram_buf_prev(&f, &it, &r), 0);
+}
+
+/* An iterator that reached the end goes on with the records appended after
+ * ("tail -f").  When the next record went to offset 0 (the ring wrapped)
+ * and the word at the old tail happened to equal that sequence number
+ * (here in a dropped record's payload), next once trusted the old tail as
+ * a hint and returned PRAM_ERR_CORRUPT for an intact buffer instead of the
+ * record at 0.  Next now computes the position from the chain: the end of
+ * the record it returned last, or 0 when that one ended the upper part of
+ * a wrapped ring. */
+static void buf_iterator_follows_wrap(void **state)
+{
+    static uint32_t st[PRAM_BUF_STORAGE_SIZE(64) / 4u];
+    static const pram_buf_def_t d = PRAM_BUF_DEF_RING_AT(st, sizeof(st), 1);
+    pram_buf_t b = PRAM_BUF_INIT(&d);
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    uint32_t x[13];
+    uint8_t a[20];
+    int rc;
+    (void)state;
+    memset(st, 0, sizeof(st));
+    memset(x, 0, sizeof(x));
+    x[12] = 3u; /* payload word at data offset 8 + 48 = 56 */
+    memset(a, 'a', sizeof(a));
+    assert_int_equal(pram_buf_open(&b), PRAM_BUF_COLD);
+    assert_int_equal(pram_buf_append(&b, x, sizeof(x)), PRAM_OK); /* seq 0 at 0, 60 bytes */
+    assert_int_equal(pram_buf_append(&b, a, 20u), PRAM_OK);       /* drops 0; seq 1 at 0 */
+    assert_int_equal(pram_buf_append(&b, a, 20u), PRAM_OK);       /* seq 2 at 28         */
+    while ((rc = pram_buf_next(&b, &it, &r)) == 1)
+        ;
+    assert_int_equal(rc, 0);
+    assert_int_equal(it.seq, 3u);
+    assert_int_equal(it.pos, 56u);
+    assert_int_equal(st[(PRAM_BUF_CONTROL_SIZE + 56u) / 4u], 3u); /* the look-alike */
+    assert_int_equal(pram_buf_append(&b, a, 20u), PRAM_OK); /* drops 1; seq 3 at 0 */
+    rc = pram_buf_next(&b, &it, &r);
+    if (rc != 1)
+        fail_msg("next after the wrap returned %d (%s), expected record 3 at 0", rc, pram_strerror(rc));
+    assert_int_equal(r.seq, 3u);
+    assert_int_equal(r.pos, 0u);
+    assert_int_equal(pram_buf_next(&b, &it, &r), 0);
 }
 
 /* ---- Region map ------------------------------------------------------------- */
@@ -1295,35 +2378,6 @@ static void region_stride_not_whole_units(void **state)
     verify_intact();
 }
 
-/* Caller-owned iterator / record positions that are not 4-aligned.  The
- * library bounds them against the tail but does not check alignment; it then
- * does a 32-bit load at a misaligned address (src/pram_buf.c record_check ->
- * src/pram_mem.c pram__load32), undefined behaviour that UBSan reports.
- * Expected: the same answer as for any other position that is not a record
- * boundary, PRAM_ERR_CORRUPT, with no misaligned access.  The register
- * file over the log storage turns the access into a test failure. */
-static void buf_read_misaligned_record_pos(void **state)
-{
-    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
-    pram_record_t r;
-    (void)state;
-    assert_int_equal(pram_buf_next(&lg, &it, &r), 1);
-    r.pos = 2u;
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_read(&lg, &r, big, sizeof(big)));
-    verify_intact();
-}
-
-static void buf_next_misaligned_iterator_pos(void **state)
-{
-    pram_buf_iter_t it;
-    pram_record_t r;
-    (void)state;
-    it.pos = 2u;
-    FAILS(PRAM_ERR_CORRUPT, pram_buf_next(&lg, &it, &r));
-    assert_int_equal(it.pos, 2);
-    verify_intact();
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1343,16 +2397,25 @@ int main(void)
         cmocka_unit_test_setup_teardown(buf_null_pointers, setup, teardown),
         cmocka_unit_test_setup_teardown(buf_malformed_descriptors, setup, teardown),
         cmocka_unit_test_setup_teardown(buf_not_open, setup, teardown),
+        cmocka_unit_test_setup_teardown(buf_stream_scope, setup, teardown),
+        cmocka_unit_test_setup_teardown(buf_busy_while_streaming, setup, teardown),
+        cmocka_unit_test_setup_teardown(buf_takeover, setup, teardown),
         cmocka_unit_test_setup_teardown(buf_too_large, setup, teardown),
+        cmocka_unit_test_setup_teardown(buf_stream_too_large, setup, teardown),
         cmocka_unit_test_setup_teardown(buf_no_space, setup, teardown),
-        cmocka_unit_test_setup_teardown(buf_corrupt_handle_or_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(buf_stream_no_space, setup, teardown),
+        cmocka_unit_test_setup_teardown(buf_corrupt_handle, setup, teardown),
+        cmocka_unit_test_setup_teardown(buf_damaged_records, setup, teardown),
+        cmocka_unit_test_setup_teardown(buf_stale_positions, setup, teardown),
+        cmocka_unit_test_setup_teardown(buf_garbage_iterators_and_records, setup, teardown),
         cmocka_unit_test_setup_teardown(region_map_misuse, setup, teardown),
         cmocka_unit_test_setup_teardown(region_stride_not_whole_units, setup, teardown),
-        /* Last: these hit undefined behaviour in the library (see the
-         * comments above them). */
+        /* Regressions for library bugs found with these tests (fixed). */
+        cmocka_unit_test_setup_teardown(buf_seq_after_cut_clear, setup, teardown),
+        cmocka_unit_test_setup_teardown(buf_iterator_follows_wrap, setup, teardown),
+        /* Last: this hits undefined behaviour in the library (see the
+         * comment above it). */
         cmocka_unit_test_setup_teardown(strerror_int_min, setup, teardown),
-        cmocka_unit_test_setup_teardown(buf_read_misaligned_record_pos, setup, teardown),
-        cmocka_unit_test_setup_teardown(buf_next_misaligned_iterator_pos, setup, teardown),
         /* Very last: a NULL reaches a copy loop (a crash that ends the
          * program under the sanitizers; see above it). */
         cmocka_unit_test_setup_teardown(cell_typed_null_pointers, setup, teardown),

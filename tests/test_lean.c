@@ -4,7 +4,10 @@
  * test-lean-config), where A/B and regions are compiled out: that build must
  * keep every guarantee, shown here with a power cut after every store of
  * every operation, each store landing whole or torn, and must refuse what
- * it compiled out. */
+ * it compiled out.  A ring buffer with streamed records (power cuts in a
+ * wrapping append and a streamed record) where A/B is on; where it is off,
+ * buffers are refused (a buffer's control block is an A/B cell):
+ * pram_buf_open and every buffer call return PRAM_ERR_DESC. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -193,7 +196,8 @@ static void test_errors(void **state)
             assert_int_equal(pram_cell_edit_begin(&in_r, &e, PRAM_EDIT_ZERO), PRAM_ERR_ACCESS);
             assert_null(e.value);
             assert_int_equal(pram_cell_edit_commit(&e), PRAM_ERR_SCOPE);
-            assert_int_equal(pram_buf_open(&b), PRAM_ERR_ACCESS);
+            /* (A buffer is refused for its A/B control block first.) */
+            assert_int_equal(pram_buf_open(&b), PRAM_ENABLE_AB ? PRAM_ERR_ACCESS : PRAM_ERR_DESC);
             assert_int_equal(pram_buf_append(&b, "x", 1), PRAM_ERR_NOT_OPEN);
         }
         assert_int_equal(pram_test_stores, s0);
@@ -224,6 +228,260 @@ static void test_typed_null(void **state)
     assert_memory_equal(snap, &mem, sizeof mem);
     assert_int_equal(counter_get(&got), PRAM_OK);
     assert_true(same(&got, &v));
+}
+
+/* ---- A ring buffer and streamed records ------------------------------------ */
+
+/* 64 bytes of data area.  Buffers keep their control block in an A/B cell
+ * (pram_config.h): with A/B compiled out (PRAM_ENABLE_AB 0) they are
+ * refused, pram_buf_open and every buffer call returning PRAM_ERR_DESC,
+ * nothing stored; never seeming to work and losing records at a reboot. */
+static uint32_t ring_mem[PRAM_BUF_STORAGE_SIZE(64) / 4u];
+static const pram_buf_def_t ring_def = PRAM_BUF_DEF_RING_AT(ring_mem, sizeof ring_mem, 1);
+static pram_buf_t ring = PRAM_BUF_INIT(&ring_def);
+
+/* Record `tag`: its first byte is the tag, the rest a function of both. */
+static void ring_payload(uint32_t tag, uint32_t len, uint8_t *out)
+{
+    uint32_t i;
+    for (i = 0; i < len; i++)
+        out[i] = i ? (uint8_t)(tag * 29u + i * 3u) : (uint8_t)tag;
+}
+
+/* What a reboot finds: the records' tags, oldest first (each checked byte
+ * for byte, sequence numbers consecutive, prev the reverse of next);
+ * returns how many. */
+static uint32_t ring_reboot(uint32_t *tags, const uint32_t *len_of)
+{
+    pram_buf_t f = PRAM_BUF_INIT(&ring_def);
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    uint8_t want[64];
+    uint32_t n = 0, seq0 = 0, tag;
+    int rc;
+    assert_int_equal(pram_buf_open(&f), PRAM_BUF_INTACT);
+    while ((rc = pram_buf_next(&f, &it, &r)) == 1) {
+        assert_true(n < 8u && r.len >= 1u);
+        tag = ((const uint8_t *)r.data)[0];
+        assert_true(tag < 16u);
+        assert_int_equal(r.len, len_of[tag]);
+        ring_payload(tag, r.len, want);
+        assert_memory_equal(r.data, want, r.len);
+        if (n == 0)
+            seq0 = r.seq;
+        assert_int_equal(r.seq, seq0 + n);
+        tags[n++] = tag;
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(pram_buf_count(&f), (int)n);
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    tag = n;
+    while ((rc = pram_buf_prev(&f, &it, &r)) == 1) {
+        assert_true(tag > 0u);
+        assert_int_equal(r.seq, seq0 + --tag);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(tag, 0u);
+    return n;
+}
+
+static int same_tags(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
+{
+    return na == nb && (na == 0u || memcmp(a, b, na * sizeof *a) == 0);
+}
+
+static const uint32_t lens_of_tag[16] = {0, 13, 13, 13, 17, 2, 1, 30, 20, 6};
+
+static int ring_append(uint32_t tag)
+{
+    uint8_t p[64];
+    ring_payload(tag, lens_of_tag[tag], p);
+    return pram_buf_append(&ring, p, lens_of_tag[tag]);
+}
+
+/* Streams record `tag` in chunks of `chunk` bytes; commits unless cancel. */
+static int ring_stream(uint32_t tag, uint32_t chunk, int cancel)
+{
+    uint8_t p[64];
+    uint32_t done = 0, len = lens_of_tag[tag], k;
+    int rc = pram_buf_begin(&ring);
+    ring_payload(tag, len, p);
+    while (rc == PRAM_OK && done < len) {
+        k = len - done < chunk ? len - done : chunk;
+        rc = pram_buf_write(&ring, p + done, k);
+        done += k;
+    }
+    if (rc == PRAM_OK)
+        rc = cancel ? pram_buf_cancel(&ring) : pram_buf_commit(&ring);
+    return rc;
+}
+
+static void op_append8(void *p)
+{
+    *(int *)p = ring_append(8u);
+}
+
+static void op_stream9(void *p)
+{
+    *(int *)p = ring_stream(9u, 4u, 0);
+}
+
+#if !PRAM_ENABLE_AB
+/* Every buffer call on b returns `code`, stores nothing, and leaves the
+ * iterator, the record and the destination alone. */
+static void all_buf_calls(pram_buf_t *b, int code)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    uint8_t p[8], out[8];
+    uint64_t s0 = pram_test_stores;
+    memset(&r, 0, sizeof r);
+    memset(p, 0x11, sizeof p);
+    memset(out, 0x22, sizeof out);
+    assert_int_equal(pram_buf_append(b, p, 4u), code);
+    assert_int_equal(pram_buf_append(b, NULL, 0u), code);
+    assert_int_equal(pram_buf_begin(b), code);
+    assert_int_equal(pram_buf_write(b, p, 1u), code);
+    assert_int_equal(pram_buf_commit(b), code);
+    assert_int_equal(pram_buf_cancel(b), code);
+    assert_int_equal(pram_buf_clear(b), code);
+    assert_int_equal(pram_buf_count(b), code);
+    assert_int_equal(pram_buf_space(b), code);
+    assert_int_equal(pram_buf_next(b, &it, &r), code);
+    assert_int_equal(pram_buf_prev(b, &it, &r), code);
+    assert_int_equal(pram_buf_read(b, &r, out, sizeof out), code);
+    assert_int_equal(pram_buf_takeover(b), code);
+    assert_int_equal(pram_buf_is_open(b), 0);
+    assert_int_equal(it.check, 0u);
+    assert_int_equal(r.check, 0u);
+    assert_int_equal(out[0], 0x22);
+    assert_int_equal(pram_test_stores, s0);
+}
+#endif
+
+/* With A/B compiled out: buffers are refused (returns 1, the test is
+ * done).  With A/B: 0, the ring is tested in full. */
+static int refused_without_ab(void)
+{
+#if PRAM_ENABLE_AB
+    return 0;
+#else
+    static const pram_buf_def_t linear_def = PRAM_BUF_DEF_AT(ring_mem, sizeof ring_mem, 1);
+    uint32_t snap[sizeof ring_mem / 4u];
+    uint64_t s0 = pram_test_stores;
+    pram_buf_t lin = PRAM_BUF_INIT(&linear_def), forged;
+    int i;
+    for (i = 0; i < 3; i++) {
+        /* garbage, zeros, and what a formatted buffer holds: the same */
+        memset(ring_mem, i == 0 ? 0x5A : 0, sizeof ring_mem);
+        memcpy(snap, ring_mem, sizeof snap);
+        ring = (pram_buf_t)PRAM_BUF_INIT(&ring_def);
+        assert_int_equal(pram_buf_open(&ring), PRAM_ERR_DESC);
+        assert_int_equal(pram_buf_open(&lin), PRAM_ERR_DESC);
+        assert_int_equal(pram_buf_open(&ring), PRAM_ERR_DESC); /* and again */
+        /* Refused open leaves the handles closed. */
+        all_buf_calls(&ring, PRAM_ERR_NOT_OPEN);
+        all_buf_calls(&lin, PRAM_ERR_NOT_OPEN);
+        /* A handle that claims to be open (RAM left by another build, or
+         * a fault handler's copy): every call checks the descriptor, and
+         * refuses. */
+        forged = ring;
+        forged.open = PRAM__BUF_OPEN;
+        all_buf_calls(&forged, PRAM_ERR_DESC);
+        forged = lin;
+        forged.open = PRAM__BUF_OPEN;
+        all_buf_calls(&forged, PRAM_ERR_DESC);
+        assert_int_equal(pram_test_stores, s0);
+        assert_memory_equal(snap, ring_mem, sizeof snap);
+    }
+    assert_int_equal(pram_buf_open(NULL), PRAM_ERR_NULL);
+    print_message("lean: buffers refused (%s): A/B compiled out\n", pram_strerror(PRAM_ERR_DESC));
+    return 1;
+#endif
+}
+
+static void test_ring_and_stream(void **state)
+{
+    /* Records of 13 bytes take 24: the third does not fit before the end,
+     * drops the first and goes to offset 0.  Then a record streamed in
+     * chunks of 3 (begin drops record 2 for its header), one cancelled, an
+     * append, a record streamed from offset 0 that drops as it grows. */
+    static const uint32_t after1[] = {3u, 4u, 6u}, after2[] = {6u, 7u}, only8[] = {8u},
+                          with9[] = {8u, 9u};
+    static uint32_t saved[sizeof ring_mem / 4u];
+    uint32_t tags[8], n, k;
+    unsigned cuts[2] = {0u, 0u}, seen[5] = {0u, 0u, 0u, 0u, 0u};
+    int rc;
+    (void)state;
+    if (refused_without_ab())
+        return;
+    memset(ring_mem, 0, sizeof ring_mem);
+    ring = (pram_buf_t)PRAM_BUF_INIT(&ring_def);
+    assert_int_equal(pram_buf_open(&ring), PRAM_BUF_COLD);
+    assert_int_equal(ring_append(1u), PRAM_OK);
+    assert_int_equal(ring_append(2u), PRAM_OK);
+    assert_int_equal(ring_append(3u), PRAM_OK);
+    assert_int_equal(pram_buf_count(&ring), 2);
+    assert_int_equal(ring_stream(4u, 3u, 0), PRAM_OK);
+    assert_int_equal(ring_stream(5u, 1u, 1), PRAM_OK);
+    assert_int_equal(ring_append(6u), PRAM_OK);
+    n = ring_reboot(tags, lens_of_tag);
+    assert_true(same_tags(tags, n, after1, 3u));
+    assert_int_equal(ring_stream(7u, 7u, 0), PRAM_OK);
+    n = ring_reboot(tags, lens_of_tag);
+    assert_true(same_tags(tags, n, after2, 2u));
+
+    /* A power cut after every store of an append that drops both records
+     * and wraps, then of a streamed record: the dropped records all there
+     * or all gone, the new record whole or absent, nothing else. */
+    memcpy(saved, ring_mem, sizeof saved);
+    for (k = 1;; k++) {
+        memcpy(ring_mem, saved, sizeof saved);
+        ring = (pram_buf_t)PRAM_BUF_INIT(&ring_def);
+        assert_int_equal(pram_buf_open(&ring), PRAM_BUF_INTACT);
+        rc = 1;
+        if (!run_cut(op_append8, &rc, k, k % 3u == 0u ? 0x3u : 0u))
+            break;
+        cuts[0]++;
+        n = ring_reboot(tags, lens_of_tag);
+        if (same_tags(tags, n, after2, 2u))
+            seen[0]++;
+        else if (n == 0u)
+            seen[1]++;
+        else if (same_tags(tags, n, only8, 1u))
+            seen[2]++;
+        else
+            fail_msg("append cut after store %u: %u records", (unsigned)k, (unsigned)n);
+    }
+    assert_int_equal(rc, PRAM_OK);
+    n = ring_reboot(tags, lens_of_tag);
+    assert_true(same_tags(tags, n, only8, 1u));
+    memcpy(saved, ring_mem, sizeof saved);
+    for (k = 1;; k++) {
+        memcpy(ring_mem, saved, sizeof saved);
+        ring = (pram_buf_t)PRAM_BUF_INIT(&ring_def);
+        assert_int_equal(pram_buf_open(&ring), PRAM_BUF_INTACT);
+        rc = 1;
+        if (!run_cut(op_stream9, &rc, k, k % 3u == 0u ? 0x3u : 0u))
+            break;
+        cuts[1]++;
+        n = ring_reboot(tags, lens_of_tag);
+        if (same_tags(tags, n, only8, 1u))
+            seen[3]++;
+        else if (same_tags(tags, n, with9, 2u))
+            seen[4]++;
+        else
+            fail_msg("stream cut after store %u: %u records", (unsigned)k, (unsigned)n);
+    }
+    assert_int_equal(rc, PRAM_OK);
+    n = ring_reboot(tags, lens_of_tag);
+    assert_true(same_tags(tags, n, with9, 2u));
+    print_message("ring: %u cuts in a wrapping append (kept %u, dropped %u, new %u), %u in a "
+                  "streamed record (old %u, new %u); 0 violations\n",
+                  cuts[0], seen[0], seen[1], seen[2], cuts[1], seen[3], seen[4]);
+    /* every outcome reached: the sweep did cut where it matters */
+    for (k = 0; k < 5u; k++)
+        assert_true(seen[k] > 0u);
 }
 
 /* ---- A power cut after every store of every operation ------------------- */
@@ -325,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_power_cut_sweep),
+        cmocka_unit_test(test_ring_and_stream),
         cmocka_unit_test(test_typed_null), /* last: see above */
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

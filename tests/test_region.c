@@ -325,6 +325,185 @@ static void test_region_cold_warm_relayout_cleared(void **state)
     assert_int_equal(bkpsram[40], 0xDEADBEEFu);
 }
 
+/* ---- A ring in word registers: wraps, drops, a streamed record moved ---- */
+
+/* The same 256 bytes of word-only registers as a ring (208 bytes of data
+ * area).  A record streamed at the end of the area that outgrows it moves to
+ * offset 0 (its first words copied down) once the records there are
+ * dropped: every access, the copy and the merge of partial words included,
+ * is checked as an aligned 32-bit one by the register file. */
+static const pram_buf_def_t reg_ring_def = PRAM_BUF_DEF_RING_IN(&buf_region, 0, sizeof buf_regs, 2);
+static pram_buf_t reg_ring = PRAM_BUF_INIT(&reg_ring_def);
+
+static void tagged(uint32_t tag, uint32_t len, uint8_t *out)
+{
+    uint32_t i;
+    for (i = 0; i < len; i++)
+        out[i] = i ? (uint8_t)(tag * 13u + i) : (uint8_t)tag;
+}
+
+/* The records of b (in a region: copied out), as tags and lengths. */
+static uint32_t read_tags(pram_buf_t *b, uint32_t *tags, uint32_t *lens, uint32_t *pos, uint32_t max)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t rec;
+    uint8_t out[PRAM_RECORD_MAX_SIZE > 256u ? 256u : PRAM_RECORD_MAX_SIZE], want[256];
+    uint32_t n = 0;
+    int rc;
+    while ((rc = pram_buf_next(b, &it, &rec)) == 1) {
+        int len;
+        assert_true(n < max);
+        if (b->def->region && b->def->region->width)
+            assert_null(rec.data);
+        len = pram_buf_read(b, &rec, out, sizeof out);
+        assert_true(len >= 1);
+        tagged(out[0], (uint32_t)len, want);
+        assert_memory_equal(out, want, (size_t)len);
+        tags[n] = out[0];
+        lens[n] = (uint32_t)len;
+        pos[n++] = rec.pos;
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(pram_buf_count(b), (int)n);
+    return n;
+}
+
+static void test_ring_in_word_registers(void **state)
+{
+    uint8_t p[64];
+    uint32_t tags[8], lens[8], pos[8], n, i;
+    (void)state;
+    memset(buf_regs, 0xFF, sizeof buf_regs);
+    regfile_attach(&buf_rf);
+    buf_rf.loads = buf_rf.stores = 0;
+    assert_int_equal(pram_buf_open(&reg_ring), PRAM_BUF_COLD);
+    /* 1..4: 40 bytes each (48 with the header) at 0, 48, 96, 144 */
+    for (i = 1; i <= 4; i++) {
+        tagged(i, 40u, p);
+        assert_int_equal(pram_buf_append(&reg_ring, p, 40u), PRAM_OK);
+    }
+    /* 5, streamed at 192: 4 bytes fit before the end (208), 14 do not; the
+     * record moves to 0 once record 1 is dropped, then drops 2 as it grows
+     * to 61 bytes.  Chunks of 4, 10, 1, 46: partial words merged. */
+    tagged(5u, 61u, p);
+    assert_int_equal(pram_buf_begin(&reg_ring), PRAM_OK);
+    assert_int_equal(pram_buf_write(&reg_ring, p, 4u), PRAM_OK);
+    assert_int_equal(pram_buf_count(&reg_ring), 4);
+    assert_int_equal(pram_buf_write(&reg_ring, p + 4, 10u), PRAM_OK);
+    assert_int_equal(pram_buf_count(&reg_ring), 3);
+    assert_int_equal(pram_buf_write(&reg_ring, p + 14, 1u), PRAM_OK);
+    assert_int_equal(pram_buf_write(&reg_ring, p + 15, 46u), PRAM_OK);
+    assert_int_equal(pram_buf_count(&reg_ring), 2);
+    assert_int_equal(pram_buf_commit(&reg_ring), PRAM_OK);
+    /* 6: 16 bytes after it, at 72: exactly the 24 bytes up to record 3 */
+    tagged(6u, 16u, p);
+    assert_int_equal(pram_buf_append(&reg_ring, p, 16u), PRAM_OK);
+    assert_int_equal(pram_buf_count(&reg_ring), 4);
+    /* A reboot finds 3, 4, then 5 at 0 and 6 at 72. */
+    assert_int_equal(pram_buf_open(&reg_ring), PRAM_BUF_INTACT);
+    n = read_tags(&reg_ring, tags, lens, pos, 8u);
+    assert_int_equal(n, 4u);
+    assert_int_equal(tags[0], 3u);
+    assert_int_equal(pos[0], 96u);
+    assert_int_equal(tags[1], 4u);
+    assert_int_equal(pos[1], 144u);
+    assert_int_equal(tags[2], 5u);
+    assert_int_equal(lens[2], 61u);
+    assert_int_equal(pos[2], 0u);
+    assert_int_equal(tags[3], 6u);
+    assert_int_equal(pos[3], 72u);
+    /* newest first */
+    {
+        pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+        pram_record_t rec;
+        for (i = 4; i-- > 0;) {
+            assert_int_equal(pram_buf_prev(&reg_ring, &it, &rec), 1);
+            assert_int_equal(rec.pos, pos[i]);
+        }
+        assert_int_equal(pram_buf_prev(&reg_ring, &it, &rec), 0);
+    }
+    regfile_attach(NULL);
+    assert_true(buf_rf.loads > 0u && buf_rf.stores > 0u);
+}
+
+/* ---- A region map with a ring buffer ---------------------------------------- */
+
+static uint32_t ring_sram[128]; /* 512 bytes: header, a cell, a ring */
+static const pram_region_t ring_region = PRAM_REGION(ring_sram, sizeof ring_sram, 0, 0);
+PRAM_CELL_DECLARE_IN(r_boot, boot_rec_t, 1, PRAM_AB);
+PRAM_CELL_DEFINE_IN(r_boot, &ring_region, 32);
+#define RMAP_RING_OFF 96u
+static const pram_buf_def_t r_ring_def =
+    PRAM_BUF_DEF_RING_IN(&ring_region, RMAP_RING_OFF, sizeof ring_sram - RMAP_RING_OFF, 1);
+static const pram_buf_def_t r_ring_small_def =
+    PRAM_BUF_DEF_RING_IN(&ring_region, RMAP_RING_OFF, sizeof ring_sram - RMAP_RING_OFF - 64u, 1);
+static pram_buf_t r_ring = PRAM_BUF_INIT(&r_ring_def);
+static pram_buf_t r_ring_small = PRAM_BUF_INIT(&r_ring_small_def);
+static const pram_cell_t *const r_cells[] = {&r_boot};
+static pram_buf_t *const r_bufs[] = {&r_ring};
+static pram_buf_t *const r_bufs_small[] = {&r_ring_small};
+static const pram_region_map_t ring_map = {&ring_region, r_cells, 1, r_bufs, 1, 1};
+static const pram_region_map_t ring_map_small = {&ring_region, r_cells, 1, r_bufs_small, 1, 1};
+
+static void test_region_map_with_ring(void **state)
+{
+    int cs[1], bs[1];
+    uint8_t p[64];
+    uint32_t tags[32], lens[32], pos[32], n, i, wrapped = 0;
+    boot_rec_t b = {3, 4};
+    (void)state;
+    test_fill_random(ring_sram, sizeof ring_sram, &(uint64_t){7});
+    assert_int_equal(pram_region_boot(&ring_map, cs, bs), PRAM_REGION_COLD);
+    assert_int_equal(bs[0], PRAM_BUF_COLD);
+    assert_int_equal(pram_buf_count(&r_ring), 0);
+    assert_int_equal(r_boot_set(&b), PRAM_OK);
+    /* 1..40, 10 to 49 bytes, every third one streamed in two chunks: the
+     * ring (368 bytes of data area) wraps several times. */
+    for (i = 1; i <= 40u; i++) {
+        uint32_t len = 10u + (i * 17u) % 40u;
+        tagged(i, len, p);
+        if (i % 3u == 0u) {
+            assert_int_equal(pram_buf_begin(&r_ring), PRAM_OK);
+            assert_int_equal(pram_buf_write(&r_ring, p, 5u), PRAM_OK);
+            assert_int_equal(pram_buf_write(&r_ring, p + 5, len - 5u), PRAM_OK);
+            assert_int_equal(pram_buf_commit(&r_ring), PRAM_OK);
+        } else {
+            assert_int_equal(pram_buf_append(&r_ring, p, len), PRAM_OK);
+        }
+        wrapped += r_ring.wrap != 0u;
+    }
+    assert_true(wrapped > 0u);
+    /* The next boot: warm, the ring intact with the newest records, 40 last,
+     * consecutive, and a cancelled stream left no trace. */
+    assert_int_equal(pram_buf_begin(&r_ring), PRAM_OK);
+    assert_int_equal(pram_buf_write(&r_ring, "not committed", 13u), PRAM_OK);
+    assert_int_equal(pram_region_boot(&ring_map, cs, bs), PRAM_REGION_WARM);
+    assert_int_equal(cs[0], PRAM_OK);
+    assert_int_equal(bs[0], PRAM_BUF_INTACT);
+    n = read_tags(&r_ring, tags, lens, pos, 32u);
+    assert_true(n >= 5u);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(tags[i], 41u - n + i);
+        assert_int_equal(lens[i], 10u + (tags[i] * 17u) % 40u);
+    }
+    /* A smaller ring at the same offset is another layout: relayout. */
+    assert_int_not_equal(pram_region_layout_hash(&ring_map), pram_region_layout_hash(&ring_map_small));
+    assert_int_equal(pram_region_boot(&ring_map_small, cs, bs), PRAM_REGION_RELAYOUT);
+    assert_int_equal(cs[0], PRAM_ERR_INVALID);
+    assert_int_equal(pram_buf_count(&r_ring_small), 0);
+    assert_int_equal(pram_region_boot(&ring_map, cs, bs), PRAM_REGION_RELAYOUT);
+    assert_int_equal(bs[0], PRAM_BUF_COLD);
+    tagged(1u, 30u, p);
+    assert_int_equal(pram_buf_append(&r_ring, p, 30u), PRAM_OK);
+    /* Clear on request: the ring too. */
+    assert_int_equal(pram_region_request_clear(&ring_map), PRAM_OK);
+    assert_int_equal(pram_buf_count(&r_ring), 1); /* only at the next boot */
+    assert_int_equal(pram_region_boot(&ring_map, cs, bs), PRAM_REGION_CLEARED);
+    assert_int_equal(pram_buf_count(&r_ring), 0);
+    assert_int_equal(pram_region_boot(&ring_map, cs, bs), PRAM_REGION_WARM);
+    assert_int_equal(pram_buf_count(&r_ring), 0);
+}
+
 static const pram_region_t other = PRAM_REGION(bkp_regs, sizeof bkp_regs, 0, 0);
 PRAM_CELL_DECLARE_IN(foreign, uint32_t, 1, PRAM_SINGLE);
 PRAM_CELL_DEFINE_IN(foreign, &other, 0);
@@ -438,6 +617,8 @@ int main(void)
         cmocka_unit_test(test_region_cold_warm_relayout_cleared),
         cmocka_unit_test(test_region_map_errors),
         cmocka_unit_test(test_region_power_cuts),
+        cmocka_unit_test(test_ring_in_word_registers),
+        cmocka_unit_test(test_region_map_with_ring),
     };
     return cmocka_run_group_tests_name("regions", tests, NULL, NULL);
 }

@@ -289,9 +289,10 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED int name##_set(const type *value)                       \
     {                                                                                       \
-        uint32_t t_ = 0u;                                                                   \
+        uint32_t t_ = 0u, cs_;                                                              \
         if (!value)                                                                         \
             return PRAM_ERR_NULL;                                                           \
+        cs_ = PRAM_CRITICAL_ENTER();                                                        \
         if (name##__MODE == PRAM_AB)                                                        \
             t_ = pram__ram_open(pos, PRAM__CELL_LAYOUT(name), PRAM__CELL_SHAPE(name));      \
         else                                                                                \
@@ -299,16 +300,19 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
         pram__write(NULL, (pos) + (t_ >> 16) * sizeof(name##_slot_t) + offsetof(name##_slot_t, value), \
                     value, (uint32_t)sizeof(type));                                         \
         pram__ram_seal(pos, PRAM__CELL_LAYOUT(name), PRAM__CELL_SHAPE(name), t_);           \
+        PRAM_CRITICAL_EXIT(cs_);                                                            \
         return PRAM_OK;                                                                     \
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED int name##_invalidate(void)                             \
     {                                                                                       \
+        uint32_t cs_ = PRAM_CRITICAL_ENTER();                                               \
         if (name##__MODE == PRAM_AB) {                                                      \
             pram__ram_invalidate(pos, PRAM__CELL_SHAPE(name));                              \
         } else {                                                                            \
             pram__store32(NULL, pos, 0u);                                                   \
             pram__committed(NULL, pos, (uint32_t)sizeof(name##_slot_t));                    \
         }                                                                                   \
+        PRAM_CRITICAL_EXIT(cs_);                                                            \
         return PRAM_OK;                                                                     \
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED int name##_valid(void) { return name##_status() == PRAM_OK; } \

@@ -7,6 +7,8 @@
 #ifndef PRAM_COMPILER_H
 #define PRAM_COMPILER_H
 
+#include <stdint.h>
+
 #if defined(__IAR_SYSTEMS_ICC__)
 #  define PRAM_COMPILER_IAR 1
 #elif defined(__ARMCC_VERSION) && (__ARMCC_VERSION >= 6000000)
@@ -99,6 +101,34 @@
 #  define PRAM_DSB() __asm volatile("dsb" ::: "memory")
 #else
 #  define PRAM_DSB() PRAM_COMPILER_BARRIER()
+#endif
+
+/* Interrupt masking for PRAM_CRITICAL (pram_config.h): the previous state is
+ * returned and restored, so critical sections nest. */
+#if defined(PRAM_GNU_ATTRIBUTES) && defined(__ARM_ARCH_PROFILE) && (__ARM_ARCH_PROFILE == 'M')
+static __inline__ __attribute__((always_inline)) uint32_t pram__primask_enter(void)
+{
+    uint32_t s;
+    __asm__ __volatile__("mrs %0, primask\n\tcpsid i" : "=r"(s)::"memory");
+    return s;
+}
+static __inline__ __attribute__((always_inline)) void pram__primask_exit(uint32_t s)
+{
+    __asm__ __volatile__("msr primask, %0" ::"r"(s) : "memory");
+}
+#  if defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || defined(__ARM_ARCH_8M_MAIN__) || \
+      defined(__ARM_ARCH_8_1M_MAIN__)
+static __inline__ __attribute__((always_inline)) uint32_t pram__basepri_enter(uint32_t level)
+{
+    uint32_t s;
+    __asm__ __volatile__("mrs %0, basepri\n\tmsr basepri_max, %1" : "=&r"(s) : "r"(level) : "memory");
+    return s;
+}
+static __inline__ __attribute__((always_inline)) void pram__basepri_exit(uint32_t s)
+{
+    __asm__ __volatile__("msr basepri, %0" ::"r"(s) : "memory");
+}
+#  endif
 #endif
 
 /* Compile-time assertion usable at file and block scope in C99. */

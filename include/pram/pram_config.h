@@ -47,7 +47,8 @@
 
 /* ---- Features: turn off what you do not use, for size -------------------- */
 
-/* A/B (double-buffered) cells.  Buffers need them for their control block. */
+/* A/B (double-buffered) cells.  Buffers need them for their control block:
+ * with 0, pram_buf_open and every buffer call return PRAM_ERR_DESC. */
 #ifndef PRAM_ENABLE_AB
 #  define PRAM_ENABLE_AB 1
 #endif
@@ -84,9 +85,13 @@
 #  error "PRAM_CELL_MAX_SIZE is at most 8187 (13 bits of the slot's layout word hold size + 4)"
 #endif
 
-/* Largest buffer record payload, in bytes (same CRC-16 reasoning, max 65535). */
+/* Largest buffer record payload, in bytes (same CRC-16 reasoning; at most
+ * 65532, so that an erased length field, 0xFFFF, never fits). */
 #ifndef PRAM_RECORD_MAX_SIZE
 #  define PRAM_RECORD_MAX_SIZE 4080u
+#endif
+#if PRAM_RECORD_MAX_SIZE > 65532
+#  error "PRAM_RECORD_MAX_SIZE is at most 65532"
 #endif
 
 /* ---- Hooks --------------------------------------------------------------- */
@@ -128,6 +133,48 @@
  * (CMSIS wants 32-byte aligned ranges: round addr down and len up). */
 #ifndef PRAM_CACHE_CLEAN
 #  define PRAM_CACHE_CLEAN(addr, len) ((void)(addr), (void)(len))
+#endif
+
+/* Critical section around every call that writes persistent memory (cell
+ * set, invalidate, edit begin and commit; every buffer call that writes), so
+ * that an ISR that writes the same container waits until the call is done.
+ * Default: none.  Set PRAM_CRITICAL to
+ *   PRAM_CRITICAL_PRIMASK  Cortex-M: mask every configurable interrupt
+ *                          (saves and restores PRIMASK, so calls nest);
+ *   PRAM_CRITICAL_BASEPRI  Armv7-M/Armv8-M Mainline: mask priorities at or
+ *                          below PRAM_CRITICAL_BASEPRI_LEVEL (a raw BASEPRI
+ *                          value, e.g. 5 << (8 - __NVIC_PRIO_BITS)); more
+ *                          urgent interrupts must not touch pram;
+ * or define PRAM_CRITICAL_ENTER() (returns a uint32_t state) and
+ * PRAM_CRITICAL_EXIT(state) for an RTOS or another CPU.  Without one,
+ * docs/design.md ("Interrupts and faults") lists what to serialize. */
+#define PRAM_CRITICAL_NONE 0
+#define PRAM_CRITICAL_PRIMASK 1
+#define PRAM_CRITICAL_BASEPRI 2
+#ifndef PRAM_CRITICAL
+#  define PRAM_CRITICAL PRAM_CRITICAL_NONE
+#endif
+#ifndef PRAM_CRITICAL_ENTER
+#  if PRAM_CRITICAL == PRAM_CRITICAL_PRIMASK
+#    define PRAM_CRITICAL_ENTER() pram__primask_enter()
+#    define PRAM_CRITICAL_EXIT(state) pram__primask_exit(state)
+#  elif PRAM_CRITICAL == PRAM_CRITICAL_BASEPRI
+#    ifndef PRAM_CRITICAL_BASEPRI_LEVEL
+#      error "PRAM_CRITICAL_BASEPRI needs PRAM_CRITICAL_BASEPRI_LEVEL"
+#    endif
+#    define PRAM_CRITICAL_ENTER() pram__basepri_enter(PRAM_CRITICAL_BASEPRI_LEVEL)
+#    define PRAM_CRITICAL_EXIT(state) pram__basepri_exit(state)
+#  else
+#    define PRAM_CRITICAL_ENTER() 0u
+#    define PRAM_CRITICAL_EXIT(state) ((void)(state))
+#  endif
+#  if PRAM_CRITICAL != PRAM_CRITICAL_NONE && \
+      !(defined(__GNUC__) && defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M')
+#    error "PRAM_CRITICAL_PRIMASK/BASEPRI need GCC or Clang for Cortex-M: define PRAM_CRITICAL_ENTER/EXIT"
+#  endif
+#  if PRAM_CRITICAL == PRAM_CRITICAL_BASEPRI && defined(__ARM_ARCH_6M__)
+#    error "Armv6-M (Cortex-M0/M0+) has no BASEPRI: use PRAM_CRITICAL_PRIMASK"
+#  endif
 #endif
 
 /* Test hook on the store primitive, off by default.  When defined,

@@ -20,7 +20,8 @@ enum pram_error {
     PRAM_ERR_CORRUPT = -12,  /* committed data changed since it was validated     */
     PRAM_ERR_RANGE = -13,    /* container does not lie inside its region          */
     PRAM_ERR_FLAGS = -14,    /* unknown flag bits                                 */
-    PRAM_ERR_OVERLAP = -15   /* containers of a region map overlap each other     */
+    PRAM_ERR_OVERLAP = -15,  /* containers of a region map overlap each other     */
+    PRAM_ERR_BUSY = -16      /* buffer busy: a call or streamed record in progress */
 };
 
 /* Short constant name of a code ("PRAM_ERR_INVALID"), "?" if unknown.

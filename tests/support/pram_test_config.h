@@ -1,6 +1,9 @@
 /* Test build configuration (PRAM_USER_CONFIG): hooks the store primitive so
- * tests can count stores, tear a word and cut power, and records misuse
- * reports instead of trapping. */
+ * tests can count stores, tear a word, cut power and run an "interrupt" or a
+ * "fault handler" at a store; makes the critical-section hook a pair of test
+ * functions that track nesting and can hold an interrupt pending until the
+ * outermost exit (as a masked interrupt); records misuse reports instead of
+ * trapping.  tests/support/test_support.h has the controls. */
 #ifndef PRAM_TEST_CONFIG_H
 #define PRAM_TEST_CONFIG_H
 
@@ -15,6 +18,12 @@ void pram_test_misuse(int what);
 #define PRAM_STORE_HOOK(region, pos, old, value_ptr) pram_test_store_hook(region, pos, old, value_ptr)
 #define PRAM_POWER_CUT() pram_test_power_cut()
 #define PRAM_MISUSE(what) pram_test_misuse(what)
+
+/* Critical sections: the state is the nesting depth before the enter. */
+uint32_t pram_test_critical_enter(void);
+void pram_test_critical_exit(uint32_t state);
+#define PRAM_CRITICAL_ENTER() pram_test_critical_enter()
+#define PRAM_CRITICAL_EXIT(state) pram_test_critical_exit(state)
 
 /* Every raw access goes through the emulated-register-file checker
  * (tests/support/regfile.c); outside a registered file it is a plain access. */

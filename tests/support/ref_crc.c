@@ -34,12 +34,7 @@ uint16_t ref_slot_crc(const uint8_t *slot, uint32_t layout, uint16_t seq)
     return ref_crc16((uint16_t)(0xFFFFu ^ seq), slot + 8, end - 8u);
 }
 
-uint16_t ref_record_crc(uint32_t epoch, uint32_t at, uint32_t len, const void *payload)
+uint16_t ref_record_crc(uint32_t seq, uint32_t len, const void *payload)
 {
-    uint8_t h[10];
-    put_le32(h, epoch);
-    put_le32(h + 4, at);
-    h[8] = (uint8_t)len;
-    h[9] = (uint8_t)(len >> 8);
-    return ref_crc16(ref_crc16(0xFFFFu, h, sizeof h), payload, len);
+    return ref_crc16((uint16_t)(0xFFFFu ^ (seq & 0xFFFFu)), payload, len);
 }

@@ -21,8 +21,9 @@ uint16_t ref_seal_crc(uint32_t layout, uint16_t seq, const void *value, size_t s
  * a value at 16); neither bit 15 nor the kind (bits 13-14) moves it. */
 uint16_t ref_slot_crc(const uint8_t *slot, uint32_t layout, uint16_t seq);
 
-/* A buffer record's CRC: epoch and at (4 LE bytes each), len (2 LE bytes),
- * then the len payload bytes. */
-uint16_t ref_record_crc(uint32_t epoch, uint32_t at, uint32_t len, const void *payload);
+/* A buffer record's CRC (the high half of its len|crc word): CRC-16/CCITT-FALSE
+ * over the len payload bytes only, its register started at
+ * 0xFFFF ^ (seq & 0xFFFF) (seq: the record's sequence number). */
+uint16_t ref_record_crc(uint32_t seq, uint32_t len, const void *payload);
 
 #endif

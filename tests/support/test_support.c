@@ -8,14 +8,27 @@ unsigned pram_test_tear;
 jmp_buf *pram_test_boot;
 int pram_test_misuse_count;
 int pram_test_last_misuse;
+void (*pram_test_on_store)(uint64_t n);
+unsigned pram_test_crit_depth;
+unsigned long pram_test_crit_enters;
+unsigned long pram_test_crit_errors;
+int pram_test_masking;
+
+static int in_on_store;
+static void (*irq_pending)(void);
 
 int pram_test_store_hook(const struct pram_region *region, uintptr_t pos, uint32_t old,
                          uint32_t *value)
 {
+    uint64_t num = ++pram_test_stores;
     (void)region;
     (void)pos;
-    pram_test_stores++;
-    if (pram_test_cut_at == 0 || pram_test_stores != pram_test_cut_at)
+    if (pram_test_on_store && !in_on_store) {
+        in_on_store = 1;
+        pram_test_on_store(num);
+        in_on_store = 0;
+    }
+    if (pram_test_cut_at == 0 || num != pram_test_cut_at)
         return 0;
     if (pram_test_tear) {
         union {
@@ -36,6 +49,10 @@ int pram_test_store_hook(const struct pram_region *region, uintptr_t pos, uint32
 void pram_test_power_cut(void)
 {
     pram_test_cut_at = 0;
+    /* A reset: no interrupt mask, nothing pending, no handler running. */
+    pram_test_crit_depth = 0;
+    irq_pending = NULL;
+    in_on_store = 0;
     if (pram_test_boot)
         longjmp(*pram_test_boot, 1);
 }
@@ -44,6 +61,41 @@ void pram_test_misuse(int what)
 {
     pram_test_misuse_count++;
     pram_test_last_misuse = what;
+}
+
+uint32_t pram_test_critical_enter(void)
+{
+    pram_test_crit_enters++;
+    return pram_test_crit_depth++;
+}
+
+void pram_test_critical_exit(uint32_t state)
+{
+    void (*isr)(void);
+    if (pram_test_crit_depth == 0 || state != pram_test_crit_depth - 1u)
+        pram_test_crit_errors++;
+    pram_test_crit_depth = state;
+    if (state == 0 && irq_pending) {
+        isr = irq_pending;
+        irq_pending = NULL;
+        isr();
+    }
+}
+
+void pram_test_irq_raise(void (*isr)(void))
+{
+    if (pram_test_masking && pram_test_crit_depth > 0) {
+        if (irq_pending)
+            pram_test_crit_errors++;
+        irq_pending = isr;
+        return;
+    }
+    isr();
+}
+
+int pram_test_irq_is_pending(void)
+{
+    return irq_pending != NULL;
 }
 
 uint64_t test_rand(uint64_t *s)

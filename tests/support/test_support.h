@@ -21,6 +21,31 @@ extern jmp_buf *pram_test_boot;    /* where a power cut resumes                 
 extern int pram_test_misuse_count; /* PRAM_MISUSE calls                          */
 extern int pram_test_last_misuse;
 
+/* Called by the store hook before every store (once counted: n is that
+ * store's number in pram_test_stores), with the store not yet made; it is
+ * not re-entered by the stores it makes itself (those are counted and can
+ * be cut as usual).  It may longjmp away through pram_test_power_cut().
+ * (A torn cut of the same store tears against the word as it was before
+ * the callback ran.)  NULL: none. */
+extern void (*pram_test_on_store)(uint64_t n);
+
+/* Critical sections (PRAM_CRITICAL_ENTER/EXIT in pram_test_config.h).
+ * pram_test_crit_depth: current nesting; pram_test_crit_enters counts the
+ * enters; pram_test_crit_errors counts exits whose state does not match
+ * the depth (unbalanced or crossed sections).  With pram_test_masking set,
+ * an interrupt raised while depth > 0 is held pending and runs at the
+ * outermost exit, as a masked interrupt does when the mask is restored;
+ * otherwise (and at depth 0) it runs at once.  A power cut resets depth
+ * and pending interrupts (a reset does).  One pending interrupt at most: a
+ * second raise while one is pending counts in pram_test_crit_errors. */
+extern unsigned pram_test_crit_depth;
+extern unsigned long pram_test_crit_enters;
+extern unsigned long pram_test_crit_errors;
+extern int pram_test_masking;
+void pram_test_irq_raise(void (*isr)(void));
+/* 1 if an interrupt is pending. */
+int pram_test_irq_is_pending(void);
+
 /* Deterministic PRNG (xorshift64*), seeded explicitly so failures replay. */
 uint64_t test_rand(uint64_t *state);
 void test_fill_random(void *dst, size_t len, uint64_t *state);
