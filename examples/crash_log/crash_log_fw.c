@@ -3,16 +3,38 @@
  *
  * The fault handlers (crash_log_shim.S) hand the stacked frame and EXC_RETURN
  * to crash_capture(), which writes a typed crash record into a pram cell,
- * appends a one-line summary to a pram buffer, and resets the machine.  Every
- * boot first reports and retires a recorded crash, then faults on purpose:
+ * appends a one-line summary to the log, and resets the machine.
+ *
+ * The log is a ring (PRAM_BUF_DEFINE_RING): the firmware writes its own
+ * lines there as it works ("boot N: step i", 40 per boot, more than the
+ * 512 B hold), so it keeps the newest ones, and the crash line comes right
+ * after the last line written before the fault.  From boot 2 on, the fault
+ * comes in the middle of a line: the firmware has begun a streamed record
+ * (pram_buf_begin, a pram_buf_write or two) and faults before it commits.
+ * The handle is then busy, and an append would get PRAM_ERR_BUSY: the
+ * handler calls pram_buf_takeover() first, which abandons the unfinished
+ * line exactly as a reset there would, then appends the crash line.  The
+ * next boot checks that the log holds the newest step lines, in order, then
+ * the crash line, and nothing of the abandoned line.
+ *
+ * pram is built here with PRAM_CRITICAL_PRIMASK (examples/examples.mk):
+ * every writing pram call masks interrupts, as a firmware whose ISRs also
+ * log would want; a fault is still taken (escalated to HardFault if it
+ * happens inside such a call) and takeover still applies.
+ *
+ * Every boot first reports and retires a recorded crash (and clears the
+ * log), logs its 40 step lines, then faults on purpose:
  *
  *   boot 1  load from an unmapped address        -> BusFault, precise
+ *           (between two log lines: takeover has nothing to abandon)
  *   boot 2  undefined instruction (UDF)          -> UsageFault UNDEFINSTR
  *   boot 3  UDIV by zero with CCR.DIV_0_TRP      -> UsageFault DIVBYZERO
  *   boot 4  the bad load with BusFault disabled  -> HardFault FORCED
- *   boot 5  does not report (a crash loop), UDF again: the handler must keep
- *           boot 4's record and only count this one
+ *   boot 5  does not report (a crash loop) nor log steps, UDF again: the
+ *           handler must keep boot 4's record and only count this one
  *   boot 6  reports boot 4's crash with 1 repeat, checks that, exits QEMU 0
+ * Boots 2 to 5 fault in the middle of a log line.  Boot 6's log holds boot
+ * 4's newest step lines, then the crash lines of boots 4 and 5.
  *
  * The handler keeps the FIRST unreported crash: a fault in a boot that never
  * got as far as reporting (the usual crash loop) would otherwise replace the
@@ -140,8 +162,13 @@ PRAM_CELL_DEFINE(boot_info);
  * so there is no previous value for an A/B pair to keep. */
 PRAM_CELL_DEFINE(crash_rec);
 PRAM_CELL_DEFINE(crash_repeat);
-/* Room for several lines: a crash loop keeps appending until it is full. */
-PRAM_BUF_DEFINE(crash_log, 512, 4);
+/* A ring: it keeps the newest lines, so after a crash the lines just before
+ * it.  A crash loop's lines push out the oldest ones. */
+PRAM_BUF_DEFINE_RING(crash_log, 512, 4);
+
+/* Lines the firmware logs before its deliberate fault (not in a crash-loop
+ * boot, which faults before doing anything). */
+#define STEPS 40u
 
 /* ---- From the shim and the linker script ----------------------------------- */
 FW_NORETURN void crash_capture(const uint32_t *frame, uint32_t exc_return);
@@ -279,10 +306,10 @@ void crash_capture(const uint32_t *frame, uint32_t exc_return)
 {
     /* Status registers first, before anything else can touch them. */
     uint32_t cfsr = SCB_CFSR, hfsr = SCB_HFSR, mmfar = SCB_MMFAR, bfar = SCB_BFAR;
-    uint32_t ipsr, boot = 0u, pc = 0u;
+    uint32_t ipsr, boot = 0u, pc = 0u, abandoned;
     boot_info_t bi;
     crash_repeat_t rep;
-    char line[96], num[FW_U32_DEC_SIZE], *p = line;
+    char line[128], num[FW_U32_DEC_SIZE], *p = line;
     const char *end = line + sizeof line - 1u;
     int rc;
 
@@ -309,9 +336,13 @@ void crash_capture(const uint32_t *frame, uint32_t exc_return)
         (void)crash_repeat_set(&rep);
     }
 
-    /* The handle is plain RAM that startup code resets: not open if the
-     * fault came before main opened it. */
-    if (pram_buf_count(&crash_log) < 0)
+    /* The crashed code may have been in the middle of a log line (or of a
+     * pram call): takeover abandons it, as a reset there would, so that the
+     * append below is not refused as busy.  Nothing was in progress: it
+     * does nothing.  The handle is plain RAM that startup code resets: not
+     * open if the fault came before main opened it. */
+    abandoned = crash_log.busy != 0u;
+    if (pram_buf_takeover(&crash_log) == PRAM_ERR_NOT_OPEN)
         (void)pram_buf_open(&crash_log);
     p = append(p, end, exception_name(ipsr & 0x1FFu));
     p = append_hex(p, end, " pc=", pc);
@@ -324,8 +355,10 @@ void crash_capture(const uint32_t *frame, uint32_t exc_return)
         p = append_hex(p, end, " mmfar=", mmfar);
     p = append(p, end, " boot=");
     p = append(p, end, fw_fmt_u32(num, boot));
-    /* Full buffer (a long crash loop): the line is dropped, the record and
-     * the repeat count still tell. */
+    if (abandoned)
+        p = append(p, end, " abandoned=1"); /* a line was being written */
+    /* A ring: the oldest lines make room.  A failure here has no better
+     * outcome than the reset: the record and the repeat count still tell. */
     (void)pram_buf_append(&crash_log, line, (size_t)(p - line));
 
     fw_reset(); /* DSB first, so the stores above reach RAM */
@@ -510,35 +543,6 @@ static void report(const crash_t *c, const crash_repeat_t *rep, uint32_t boot)
     fw_puts("\n");
 }
 
-static void print_log(void)
-{
-    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
-    pram_record_t r;
-    char line[100];
-    int n, rc;
-    while ((rc = pram_buf_next(&crash_log, &it, &r)) > 0) {
-        n = pram_buf_read(&crash_log, &r, line, sizeof line - 1u);
-        if (n < 0) {
-            fw_puts("log: (line too long)\n");
-            continue;
-        }
-        line[n] = '\0';
-        fw_puts("log: ");
-        fw_puts(line);
-        fw_puts("\n");
-    }
-    if (rc < 0) {
-        fw_puts("log: read error ");
-        fw_puts(pram_strerror(rc));
-        fw_puts("\n");
-    }
-}
-
-/* ---- Boot sequence ----------------------------------------------------------- */
-
-#define CRASH_LOOP_BOOT 5u
-#define LAST_BOOT 6u
-
 static int fail(const char *what, int rc)
 {
     fw_puts("crash_log: FAIL ");
@@ -550,6 +554,214 @@ static int fail(const char *what, int rc)
     fw_puts("\n");
     return 1;
 }
+
+/* ---- The log ---------------------------------------------------------------- */
+
+static uint32_t text_len(const char *t)
+{
+    uint32_t n = 0u;
+    while (t[n] != '\0')
+        n++;
+    return n;
+}
+
+/* 1 if t contains sub. */
+static int has(const char *t, const char *sub)
+{
+    uint32_t i, j;
+    for (i = 0u; t[i] != '\0'; i++) {
+        for (j = 0u; sub[j] != '\0' && t[i + j] == sub[j]; j++) {
+        }
+        if (sub[j] == '\0')
+            return 1;
+    }
+    return 0;
+}
+
+/* Decimal digits at *t, advancing it; 0 if there are none. */
+static int parse_u32(const char **t, uint32_t *v)
+{
+    const char *p = *t;
+    *v = 0u;
+    if (*p < '0' || *p > '9')
+        return 0;
+    while (*p >= '0' && *p <= '9')
+        *v = *v * 10u + (uint32_t)(*p++ - '0');
+    *t = p;
+    return 1;
+}
+
+/* "boot B: step I", exactly: 1 and *boot, *step. */
+static int parse_step(const char *t, uint32_t *boot, uint32_t *step)
+{
+    if (t[0] != 'b' || t[1] != 'o' || t[2] != 'o' || t[3] != 't' || t[4] != ' ')
+        return 0;
+    t += 5;
+    if (!parse_u32(&t, boot) || !has(t, ": step ") || t[0] != ':')
+        return 0;
+    t += 7;
+    return parse_u32(&t, step) && *t == '\0';
+}
+
+/* A line the fault handler wrote. */
+static int is_crash_line(const char *t)
+{
+    return has(t, " pc=0x");
+}
+
+static void put_line_u32(const char *a, uint32_t v, const char *b)
+{
+    fw_puts(a);
+    fw_put_u32(v);
+    fw_puts(b);
+}
+
+static int log_fail(const char *what, const char *line)
+{
+    fw_puts("crash_log: FAIL log: ");
+    fw_puts(what);
+    if (line) {
+        fw_puts(": ");
+        fw_puts(line);
+    }
+    fw_puts("\n");
+    return 1;
+}
+
+/* Prints the crash lines ("log: ...") and what the ring kept, and checks it
+ * against what the crashed boot wrote: a run of its step lines ending with
+ * the last one (the oldest dropped), then one crash line per crash, and no
+ * trace of a line that was being written when a fault came.  0 if so. */
+static int report_log(const crash_t *c, const crash_repeat_t *rep)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    char line[129];
+    uint32_t nrec = 0u, steps = 0u, first = 0u, last = 0u, crashes = 0u, abandoned = 0u, b, i;
+    int n, rc;
+
+    while ((rc = pram_buf_next(&crash_log, &it, &r)) > 0) {
+        n = pram_buf_read(&crash_log, &r, line, sizeof line - 1u);
+        if (n < 0)
+            return log_fail("a line does not read back", pram_strerror(n));
+        line[n] = '\0';
+        nrec++;
+        if (parse_step(line, &b, &i)) {
+            if (crashes)
+                return log_fail("a step line after a crash line", line);
+            if (b != c->boot || (steps && i != last + 1u))
+                return log_fail("a step line out of order, or of another boot", line);
+            first = steps ? first : i;
+            last = i;
+            steps++;
+        } else if (is_crash_line(line)) {
+            crashes++;
+            abandoned += has(line, " abandoned=1") ? 1u : 0u;
+            fw_puts("log: ");
+            fw_puts(line);
+            fw_puts("\n");
+        } else {
+            return log_fail("a line that was never committed", line);
+        }
+    }
+    if (rc < 0)
+        return log_fail("iteration failed", pram_strerror(rc));
+    if (crashes != rep->count + 1u)
+        return log_fail("not one crash line per crash", NULL);
+    /* The crashed boot wrote STEPS lines (a crash-loop boot none): the ring
+     * keeps the newest, so they end with the last and the first is gone. */
+    if (!steps || last != STEPS || first == 1u)
+        return log_fail("the step lines are not the newest ones", NULL);
+    put_line_u32("ring: ", nrec, " lines: ");
+    put_line_u32("steps ", first, "..");
+    put_line_u32("", last, " of the 40 that boot ");
+    put_line_u32("", c->boot, " logged (the ring dropped the oldest), then ");
+    put_line_u32("", crashes, crashes == 1u ? " crash line\n" : " crash lines\n");
+    if (abandoned == 1u)
+        fw_puts("ring: the fault came in the middle of a line: the handler's pram_buf_takeover abandoned "
+                "it, nothing of it is in the log\n");
+    else if (abandoned)
+        put_line_u32("ring: ", abandoned,
+                     " faults came in the middle of a line: the handler's pram_buf_takeover abandoned "
+                     "each, nothing of them is in the log\n");
+    /* Newest first, as "the last lines before the crash" are read. */
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    n = 0;
+    while ((rc = pram_buf_prev(&crash_log, &it, &r)) > 0) {
+        n++;
+        if ((uint32_t)n == crashes + 1u) {
+            rc = pram_buf_read(&crash_log, &r, line, sizeof line - 1u);
+            if (rc < 0)
+                return log_fail("a line does not read back", pram_strerror(rc));
+            line[rc] = '\0';
+            fw_puts("ring: newest first (pram_buf_prev), the last line before the crash: ");
+            fw_puts(line);
+            fw_puts("\n");
+        }
+    }
+    if (rc < 0 || (uint32_t)n != nrec)
+        return log_fail("newest-first iteration does not see the same lines", NULL);
+    return 0;
+}
+
+/* What the firmware logs as it works: whole lines. */
+static int log_steps(uint32_t boot)
+{
+    char line[40], num[FW_U32_DEC_SIZE], *p;
+    const char *end = line + sizeof line - 1u;
+    uint32_t i;
+    int rc;
+    for (i = 1u; i <= STEPS; i++) {
+        p = append(line, end, "boot ");
+        p = append(p, end, fw_fmt_u32(num, boot));
+        p = append(p, end, ": step ");
+        p = append(p, end, fw_fmt_u32(num, i));
+        rc = pram_buf_append(&crash_log, line, (size_t)(p - line));
+        if (rc != PRAM_OK)
+            return fail("log append", rc);
+    }
+    return 0;
+}
+
+/* A line written in pieces, as a formatter would, straight into the log:
+ * begun, two parts written, never committed (the fault comes first). */
+static int begin_line(uint32_t boot, const char *what)
+{
+    char num[FW_U32_DEC_SIZE];
+    int rc = pram_buf_begin(&crash_log);
+    if (rc == PRAM_OK)
+        rc = pram_buf_write(&crash_log, "boot ", 5u);
+    if (rc == PRAM_OK)
+        rc = pram_buf_write(&crash_log, fw_fmt_u32(num, boot), text_len(num));
+    if (rc == PRAM_OK)
+        rc = pram_buf_write(&crash_log, ": faulting: ", 12u);
+    if (rc == PRAM_OK)
+        rc = pram_buf_write(&crash_log, what, text_len(what));
+    return rc == PRAM_OK ? 0 : fail("log line begin/write", rc);
+}
+
+static uint32_t primask(void)
+{
+    uint32_t v;
+    __asm__ __volatile__("mrs %0, primask" : "=r"(v));
+    return v;
+}
+
+/* Begins the line the fault will interrupt; every pram call so far must
+ * have left interrupts as it found them (enabled). */
+static int mid_line(uint32_t boot, const char *what)
+{
+    if (begin_line(boot, what) != 0)
+        return 1;
+    if (primask() != 0u)
+        return fail("PRIMASK still set after the pram calls", 0);
+    return 0;
+}
+
+/* ---- Boot sequence ----------------------------------------------------------- */
+
+#define CRASH_LOOP_BOOT 5u
+#define LAST_BOOT 6u
 
 static void barriers(void)
 {
@@ -576,8 +788,14 @@ int main(void)
     rc = pram_buf_open(&crash_log);
     if (rc < 0)
         return fail("log open", rc);
-    if (rc == PRAM_BUF_COLD)
+    if (rc == PRAM_BUF_COLD) {
         fw_puts("crash_log: log buffer was not valid: formatted\n");
+#if PRAM_CRITICAL == PRAM_CRITICAL_PRIMASK
+        fw_puts("crash_log: the log is a 512 B ring; pram calls mask interrupts (PRAM_CRITICAL_PRIMASK)\n");
+#else
+        fw_puts("crash_log: the log is a 512 B ring\n");
+#endif
+    }
 
     /* Without these the three configurable faults all arrive as HardFault. */
     SCB_SHCSR |= SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA;
@@ -595,7 +813,8 @@ int main(void)
         if (crash_repeat_get(&rep) != PRAM_OK)
             rep.count = 0u;
         report(&c, &rep, bi.boots);
-        print_log();
+        if (report_log(&c, &rep) != 0)
+            return 1;
         /* Retire in this order: a reset part-way, or a crash right now,
          * gets this crash reported again, never lost. */
         if (rep.count != 0u && (rc = crash_repeat_invalidate()) != PRAM_OK)
@@ -611,27 +830,42 @@ int main(void)
         fw_puts(")\n");
     }
 
+    /* The boot's work, logged (a crash-loop boot faults before any). */
+    if (bi.boots < CRASH_LOOP_BOOT) {
+        if (log_steps(bi.boots) != 0)
+            return 1;
+        put_line_u32("crash_log: logged ", STEPS, " step lines\n");
+    }
+
     switch (bi.boots) {
     case 1u:
         fw_puts("crash_log: faulting: load from a bad address\n");
         (void)crash_fault_badaddr();
         break;
     case 2u:
-        fw_puts("crash_log: faulting: undefined instruction\n");
+        fw_puts("crash_log: faulting: undefined instruction, in the middle of a log line\n");
+        if (mid_line(bi.boots, "undefined instruction") != 0)
+            return 1;
         crash_fault_udf();
         break;
     case 3u:
-        fw_puts("crash_log: faulting: divide by zero\n");
+        fw_puts("crash_log: faulting: divide by zero, in the middle of a log line\n");
+        if (mid_line(bi.boots, "divide by zero") != 0)
+            return 1;
         (void)crash_fault_div0(7u, zero);
         break;
     case 4u:
-        fw_puts("crash_log: faulting: load from a bad address, BusFault disabled\n");
+        fw_puts("crash_log: faulting: load from a bad address, BusFault disabled, in the middle of a log line\n");
         SCB_SHCSR &= ~SHCSR_BUSFAULTENA;
         barriers();
+        if (mid_line(bi.boots, "bad load") != 0)
+            return 1;
         (void)crash_fault_forced();
         break;
     case CRASH_LOOP_BOOT:
-        fw_puts("crash_log: faulting: undefined instruction, record unreported\n");
+        fw_puts("crash_log: faulting: undefined instruction, record unreported, in the middle of a log line\n");
+        if (mid_line(bi.boots, "undefined instruction") != 0)
+            return 1;
         crash_fault_loop();
         break;
     case LAST_BOOT:

@@ -8,15 +8,21 @@
  *
  * Usage: crash_log_host FILE [segv|abrt|fpe|ill|bus|loop|none]
  *   1. count the boot;
- *   2. report a recorded crash, print the log lines, retire both;
- *   3. crash as asked (default none) or exit 0.
- * "loop" faults before step 2, as a program stuck in a crash loop would.
+ *   2. report a recorded crash, check and print the log, retire both;
+ *   3. log 40 step lines ("boot N: step i") to the log, a ring that keeps
+ *      the newest;
+ *   4. crash as asked (default none) in the middle of a log line (begun,
+ *      partly written, not committed), or exit 0.
+ * "loop" faults before steps 2 and 3, as a program stuck in a crash loop
+ * would.
  *
  * The handler (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) runs only
  * async-signal-safe code: the pram core (no locks, no allocation, no I/O),
  * hand-made number formatting, sigaction and raise.  It keeps the FIRST
- * unreported crash, counts later ones, then re-raises the signal with the
- * default action so the parent sees the process die of it.
+ * unreported crash, counts later ones, calls pram_buf_takeover() to abandon
+ * the log line the crashed code was writing (its append would otherwise be
+ * refused as busy), appends its crash line, then re-raises the signal with
+ * the default action so the parent sees the process die of it.
  */
 #define _GNU_SOURCE /* REG_RIP and friends in <sys/ucontext.h> */
 #include <signal.h>
@@ -78,8 +84,10 @@ PRAM_CELL_DEFINE_IN(boot_info, &ram, OFF_BOOT);
  * pair would have no previous value to keep. */
 PRAM_CELL_DEFINE_IN(crash_rec, &ram, OFF_CRASH);
 PRAM_CELL_DEFINE_IN(crash_repeat, &ram, OFF_REPEAT);
+/* A ring: it keeps the newest lines, the ones just before a crash. */
 static const pram_buf_def_t crash_log_def =
-    PRAM_BUF_DEF_IN(&ram, OFF_LOG, PRAM_BUF_STORAGE_SIZE(LOG_CAPACITY), 4);
+    PRAM_BUF_DEF_RING_IN(&ram, OFF_LOG, PRAM_BUF_STORAGE_SIZE(LOG_CAPACITY), 4);
+#define STEPS 40u /* lines each boot logs before it faults */
 static pram_buf_t crash_log = PRAM_BUF_INIT(&crash_log_def);
 
 static const int handled[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
@@ -215,7 +223,7 @@ static int pc_from(void *uctx, uint64_t *pc, uint64_t *sp)
 static void on_crash(int signo, siginfo_t *si, void *uctx)
 {
     uint64_t pc = 0u, sp = 0u;
-    int have_pc = pc_from(uctx, &pc, &sp), rc;
+    int have_pc = pc_from(uctx, &pc, &sp), rc, abandoned;
     crash_repeat_t rep;
     char line[128], *p = line;
     const char *end = line + sizeof line;
@@ -254,7 +262,13 @@ static void on_crash(int signo, siginfo_t *si, void *uctx)
     p = put_dec(p, end, si->si_code);
     p = put_str(p, end, " boot=");
     p = put_dec(p, end, (int64_t)this_boot);
-    if (pram_buf_count(&crash_log) < 0)
+    /* The crashed code may have been in the middle of a log line (or of a
+     * pram call): abandon it, as a reset there would.  Not open yet (a
+     * crash before main opened it): open. */
+    abandoned = crash_log.busy != 0u;
+    if (abandoned)
+        p = put_str(p, end, " abandoned=1");
+    if (pram_buf_takeover(&crash_log) == PRAM_ERR_NOT_OPEN)
         (void)pram_buf_open(&crash_log);
     (void)pram_buf_append(&crash_log, line, (size_t)(p - line));
 
@@ -317,14 +331,82 @@ static void where(const host_crash_t *c)
         printf(" (in %s+%u)", fns[found - 1u].name, (unsigned)(pc - best));
 }
 
+/* Prints the log (step lines summarized, crash lines whole) and checks it
+ * against what the boots wrote: step lines in order (each boot logs all of
+ * its own before it may crash; the ring drops the oldest), then the crash
+ * lines (one per crash since the last report), and nothing of a line that a
+ * crash interrupted.  0 if so. */
+static int report_log(const host_crash_t *c, unsigned repeats)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    char line[PRAM_RECORD_MAX_SIZE + 1];
+    unsigned b, i, nrec = 0, steps = 0, fb = 0, fi = 0, lb = 0, last = 0, crashes = 0, abandoned = 0;
+    int n, rc, k;
+    const unsigned me = (unsigned)this_boot;
+    while ((rc = pram_buf_next(&crash_log, &it, &r)) > 0) {
+        n = pram_buf_read(&crash_log, &r, line, sizeof line - 1u);
+        if (n < 0) {
+            printf("boot %u: log: FAIL: a line does not read back (%s)\n", me, pram_strerror(n));
+            return 1;
+        }
+        line[n] = '\0';
+        nrec++;
+        if (sscanf(line, "boot %u: step %u%n", &b, &i, &k) == 2 && line[k] == '\0') {
+            if (crashes || b > c->boot ||
+                (steps && (b == lb ? i != last + 1u : b < lb || last != STEPS || i != 1u))) {
+                printf("boot %u: log: FAIL: a step line out of order: %s\n", me, line);
+                return 1;
+            }
+            if (!steps) {
+                fb = b;
+                fi = i;
+            }
+            lb = b;
+            last = i;
+            steps++;
+        } else if (strstr(line, " boot=") != NULL && strncmp(line, "SIG", 3) == 0) {
+            crashes++;
+            abandoned += strstr(line, " abandoned=1") != NULL;
+            printf("boot %u: log: %s\n", me, line);
+        } else {
+            printf("boot %u: log: FAIL: a line that was never committed: %s\n", me, line);
+            return 1;
+        }
+    }
+    if (rc < 0 || crashes != repeats + 1u) {
+        printf("boot %u: log: FAIL: %s\n", me, rc < 0 ? pram_strerror(rc) : "not one crash line per crash");
+        return 1;
+    }
+    if (steps && last != STEPS) {
+        printf("boot %u: log: FAIL: the newest step line is not a boot's last\n", me);
+        return 1;
+    }
+    if (steps)
+        printf("boot %u: log: the ring also kept the %u step lines before %s, \"boot %u: step %u\" to "
+               "\"boot %u: step %u\"%s\n",
+               me, steps, crashes == 1 ? "it" : "them", fb, fi, lb, last,
+               fi > 1 ? " (it dropped the older ones)" : "");
+    if (abandoned)
+        printf("boot %u: log: %u %s in the middle of a log line: the handler's pram_buf_takeover "
+               "abandoned it, nothing of it is in the log\n",
+               me, abandoned, abandoned == 1 ? "crash came" : "crashes came");
+    /* Newest first, as one reads "the last lines before the crash". */
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    for (k = 0; (rc = pram_buf_prev(&crash_log, &it, &r)) > 0; k++) {
+    }
+    if (rc < 0 || (unsigned)k != nrec) {
+        printf("boot %u: log: FAIL: newest-first iteration does not see the same lines\n", me);
+        return 1;
+    }
+    return 0;
+}
+
 static int report(void)
 {
     host_crash_t c;
     crash_repeat_t rep;
-    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
-    pram_record_t r;
-    char line[PRAM_RECORD_MAX_SIZE + 1];
-    int rc = crash_rec_get(&c), n;
+    int rc = crash_rec_get(&c);
 
     if (rc != PRAM_OK) {
         printf("boot %u: no crash recorded (%s)\n", (unsigned)this_boot, pram_strerror(rc));
@@ -342,17 +424,14 @@ static int report(void)
         printf(", sp 0x%llx", (unsigned long long)c.sp);
     }
     printf("\n");
-    if (crash_repeat_get(&rep) == PRAM_OK && rep.count != 0u)
+    if (crash_repeat_get(&rep) != PRAM_OK)
+        rep.count = 0u;
+    if (rep.count != 0u)
         printf("boot %u: %u later crash(es) before this report, not recorded; last %s in boot %u\n",
                (unsigned)this_boot, (unsigned)rep.count, sig_name(rep.last_signo),
                (unsigned)rep.last_boot);
-    while ((rc = pram_buf_next(&crash_log, &it, &r)) > 0) {
-        n = pram_buf_read(&crash_log, &r, line, sizeof line - 1u);
-        if (n < 0)
-            break;
-        line[n] = '\0';
-        printf("boot %u: log: %s\n", (unsigned)this_boot, line);
-    }
+    if (report_log(&c, (unsigned)rep.count) != 0)
+        return 1;
     /* Retire in this order: a crash or kill part-way gets this crash
      * reported again, never lost. */
     if ((rc = crash_repeat_invalidate()) != PRAM_OK || (rc = pram_buf_clear(&crash_log)) != PRAM_OK ||
@@ -385,8 +464,9 @@ int main(int argc, char **argv)
     }
 
     /* Until the handlers are in place nothing here writes from a signal;
-     * after that, thread code that writes the crash containers keeps the
-     * handled signals blocked: one writer per container. */
+     * after that, thread code that writes the crash cells keeps the handled
+     * signals blocked: one writer per cell.  The log needs none of that:
+     * the handler takes it over. */
     if (boot_info_get(&bi) != PRAM_OK)
         bi.boots = 0u;
     bi.boots++;
@@ -431,12 +511,31 @@ int main(int argc, char **argv)
         return 1;
     fflush(stdout);
 
+    /* The boot's work, logged.  The log needs no blocked signals: the
+     * handler takes it over. */
+    for (i = 1; i <= STEPS; i++) {
+        char step[32];
+        int n = snprintf(step, sizeof step, "boot %u: step %u", (unsigned)this_boot, (unsigned)i);
+        if ((rc = pram_buf_append(&crash_log, step, (size_t)n)) != PRAM_OK) {
+            fprintf(stderr, "log append: %s\n", pram_strerror(rc));
+            return 1;
+        }
+    }
+
     if (strcmp(what, "none") == 0) {
         printf("boot %u: no fault this time, exiting 0\n", (unsigned)this_boot);
         return pram_host_unmap((void *)ram.base, ram.size) == 0 ? 0 : 1;
     }
-    printf("boot %u: faulting: %s\n", (unsigned)this_boot, what);
+    printf("boot %u: faulting: %s, in the middle of a log line\n", (unsigned)this_boot, what);
     fflush(stdout);
+    /* A line written in pieces straight into the log, as a formatter
+     * would, and never committed: the fault comes first. */
+    if ((rc = pram_buf_begin(&crash_log)) != PRAM_OK ||
+        (rc = pram_buf_write(&crash_log, "faulting: ", 10u)) != PRAM_OK ||
+        (rc = pram_buf_write(&crash_log, what, strlen(what))) != PRAM_OK) {
+        fprintf(stderr, "log line: %s\n", pram_strerror(rc));
+        return 1;
+    }
     if (strcmp(what, "segv") == 0)
         (void)fault_segv();
     else if (strcmp(what, "bus") == 0)

@@ -6,7 +6,8 @@
  * Each boot does one trial:
  *   1. if the previous boot was cut, check what the containers read now
  *      against what the host sweep (tests/test_powerloss.c) requires;
- *   2. rebuild the pre-operation state from zeroed storage (known commits);
+ *   2. rebuild the pre-operation state from zeroed storage (known commits;
+ *      the ring rows restore a copy of the state their first trial built);
  *   3. arm SysTick with reload k: its handler records the interrupted pc and
  *      requests a system reset (DSB + SYSRESETREQ);
  *   4. run the operation.  If it returns before the tick, every cut point of
@@ -87,6 +88,8 @@ PRAM_CELL_DEFINE_AT(c30s, arena.c30s);
 PRAM_CELL_DEFINE_AT(c30ab, arena.c30ab);
 
 static const pram_buf_def_t tbuf_def = PRAM_BUF_DEF_AT(arena.buf, sizeof arena.buf, 7);
+/* The same storage as a ring, for the ring rows (each prepare zeroes it). */
+static const pram_buf_def_t rbuf_def = PRAM_BUF_DEF_RING_AT(arena.buf, sizeof arena.buf, 8);
 
 static volatile uint32_t *const guards[NGUARDS] = {
     &arena.g0, &arena.g1, &arena.g2, &arena.g3, &arena.g4, &arena.g5, &arena.g6, &arena.g7,
@@ -100,8 +103,12 @@ enum {
     K_SET_FIRST,  /* A/B cell set V2 with nothing valid                       */
     K_EDIT,       /* edit scope KEEP: begin, V1 -> V2 in place, commit        */
     K_INVALIDATE, /* invalidate a cell holding V1, committed after V0         */
-    K_APPEND,     /* append R3 after R0..R2 (epoch-1 records beyond the tail) */
-    K_CLEAR       /* clear a buffer holding R0..R2                            */
+    K_APPEND,     /* append R3 after R0..R2 (records from before a clear
+                     beyond the tail)                                      */
+    K_CLEAR,      /* clear a buffer holding R0..R2                            */
+    K_RING,       /* ring append that wraps to offset 0, dropping 4 records  */
+    K_STREAM      /* the same record streamed in 3 writes: drops 1, moves to
+                     offset 0 dropping 2, drops 1 more, commits              */
 };
 
 enum { OUT_OLD, OUT_NEW, OUT_INVALID, OUT_VIOL, OUT_NONE };
@@ -140,6 +147,9 @@ static const op_t ops[] = {
     {"buf append", K_APPEND, NULL, 6u, REQ(OUT_OLD) | REQ(OUT_NEW), 0u},
     {"buf append", K_APPEND, NULL, 23u, REQ(OUT_OLD) | REQ(OUT_NEW), 0u},
     {"buf clear", K_CLEAR, NULL, 0u, REQ(OUT_OLD) | REQ(OUT_NEW), 0u},
+    {"ring append, drops 4", K_RING, NULL, 30u, REQ(OUT_OLD) | REQ(OUT_INVALID) | REQ(OUT_NEW), 0u},
+    {"ring stream, 3 writes", K_STREAM, NULL, 30u, REQ(OUT_OLD) | REQ(OUT_INVALID) | REQ(OUT_NEW),
+     0u},
 };
 #define NOPS (sizeof ops / sizeof ops[0])
 
@@ -153,7 +163,9 @@ typedef struct {
     uint32_t first_bad; /* k of the first violation, 0 if none              */
     uint32_t rank;      /* highest outcome rank seen so far, + 1            */
     uint32_t printed;   /* violation lines printed (bounded)                */
-    uint32_t aux[4];    /* calibration: sled bitmap (2 words), first/last k */
+    uint32_t aux[4];    /* calibration: sled bitmap (2 words), first/last k;
+                           ring rows: most records seen dropped, the set of
+                           drop counts seen (bit mask)                     */
 } op_stats_t;
 
 typedef struct {
@@ -164,6 +176,11 @@ typedef struct {
     uint32_t last_pc; /* pc of the previous cut of this operation       */
     uint32_t boots;
     op_stats_t st[NOPS];
+    /* The ring rows' pre-operation state, built once through the API (see
+     * prepare_ring) and restored before each of their trials. */
+    uint32_t ring_ok;
+    uint32_t ring_mem[PRAM_BUF_STORAGE_SIZE(BUF_CAP) / 4u];
+    pram_buf_t ring_h;
     uint32_t sum; /* FNV-1a over everything above                   */
 } sweep_t;
 
@@ -314,7 +331,7 @@ static int val_is(const uint8_t *v, uint32_t g, uint32_t n)
 #define MAX_REC 32u
 #define REC_NEW 3u    /* the record the append op writes      */
 #define REC_AFTER 4u  /* the record appended after each check */
-#define REC_STALE 10u /* epoch-1 records, cleared before R0   */
+#define REC_STALE 10u /* records cleared before R0 was appended */
 
 static uint8_t rec_byte(uint32_t j, uint32_t i)
 {
@@ -325,8 +342,9 @@ static uint32_t rec_len(uint32_t j, uint32_t new_len)
 {
     static const uint8_t lens[] = {5u, 16u, 1u, 0u, 7u};
     /* Spaces 20 + 12 + 20 = 16 + 24 + 12 (R0..R2): the appended record's
-     * header lands exactly on a stale header (epoch 1, plausible length),
-     * the most believable thing a cut can leave under the new one. */
+     * header lands exactly on the header of a record from before the clear
+     * (an earlier sequence number, a plausible length), the most believable
+     * thing a cut can leave under the new one. */
     static const uint8_t stale[] = {12u, 3u, 12u, 9u, 30u};
     if (j == REC_NEW)
         return new_len;
@@ -366,6 +384,8 @@ static void put_num(uint32_t v, uint32_t width)
 
 static const char *mode_name(const op_t *op)
 {
+    if (op->kind == K_RING || op->kind == K_STREAM)
+        return "ring";
     if (!op->cell)
         return "-";
     return op->cell->mode == PRAM_AB ? "A/B" : "single";
@@ -435,8 +455,8 @@ static int prepare_buf(void)
     rc = pram_buf_open(&g_buf);
     if (rc != PRAM_BUF_COLD)
         return rc < 0 ? rc : PRAM_ERR_CORRUPT;
-    /* Records of epoch 1 beyond R0..R2's tail: the new record is written
-     * over them and must never be read as one of them. */
+    /* Records from before a clear beyond R0..R2's tail: the new record is
+     * written over them and must never be read as one of them. */
     for (j = REC_STALE; j < REC_STALE + 5u; j++) {
         rec_fill(rec, j, rec_len(j, 0u));
         rc = pram_buf_append(&g_buf, rec, rec_len(j, 0u));
@@ -455,6 +475,79 @@ static int prepare_buf(void)
     return PRAM_OK;
 }
 
+/* ---- Ring rows -------------------------------------------------------------
+ * A fresh ring of 256 B gets records 0..14 (the record with sequence number
+ * s holds rec_fill(s), ring_len[s] bytes).  The first six (30 B, 40 B each)
+ * fill it to 240, a 1 B record to 252, then 5, 7 and 0 B records go to
+ * offset 0 (the first of them wraps, dropping 0), and five more 30 B records
+ * drop 1..5 as they go round.  Before the operation the ring holds 6..14,
+ * wrapped:
+ *
+ *   0     16    32 40    80    120   160   200   240   252 256
+ *   | 7   | 8   |9 | 10  | 11  | 12  | 13  | 14  | 6   |   |
+ *
+ * with the tail at 240 = the head.  Record 15 (30 B, 40 B of space) fits
+ * nowhere: the operation drops 6 (above the wrap point: the head goes back
+ * to 0), then 7, 8 and 9, and writes 15 at offset 0.  After it: 10..15.
+ * Streamed in writes of 4, 8 and 18 B, the same record starts at 240 (the
+ * begin drops 6), outgrows the end (drops 7 and 8 and moves to offset 0,
+ * copying its first 4 B), then drops 9 as it reaches 30 B.
+ *
+ * A cut may leave records d..14 (d records dropped, d one of the drop
+ * points: 0 or 4; streamed: 0, 1, 3 or 4), or 10..15; never a part of a
+ * batch of drops, and nothing else.  In the table, "invalid" counts the
+ * states with the dropped records gone and record 15 not (yet) there. */
+static const uint8_t ring_len[] = {30u, 30u, 30u, 30u, 30u, 30u, 1u, 5u, 7u, 0u,
+                                   30u, 30u, 30u, 30u, 30u, 30u};
+#define RING_PREP 15u  /* records the prepare appends: 0..14  */
+#define RING_NEW 15u   /* the operation's record               */
+#define RING_FIRST 6u  /* oldest record before the operation   */
+#define RING_DROPS 4u  /* records the operation drops: 6..9    */
+#define RING_AFTER_LEN 7u
+#define RING_DROPS_APPEND ((1u << 0) | (1u << RING_DROPS))
+#define RING_DROPS_STREAM ((1u << 0) | (1u << 1) | (1u << 3) | (1u << RING_DROPS))
+
+static uint32_t ring_drop_points(const op_t *op)
+{
+    return op->kind == K_STREAM ? RING_DROPS_STREAM : RING_DROPS_APPEND;
+}
+
+/* The first trial builds the state through the API from zeroed storage and
+ * keeps a copy (storage and handle) in the checksummed sweep state; later
+ * trials restore the copy: the same bytes, for a fraction of the time. */
+static int prepare_ring(void)
+{
+    uint8_t rec[MAX_REC];
+    uint32_t j;
+    int rc;
+    if (sweep.ring_ok) {
+        for (j = 0u; j < sizeof arena.buf / 4u; j++)
+            arena.buf[j] = sweep.ring_mem[j];
+        g_buf = sweep.ring_h;
+        return PRAM_OK;
+    }
+    raw_zero(arena.buf, sizeof arena.buf);
+    g_buf = (pram_buf_t)PRAM_BUF_INIT(&rbuf_def);
+    rc = pram_buf_open(&g_buf);
+    if (rc != PRAM_BUF_COLD)
+        return rc < 0 ? rc : PRAM_ERR_CORRUPT;
+    for (j = 0u; j < RING_PREP; j++) {
+        rec_fill(rec, j, ring_len[j]);
+        rc = pram_buf_append(&g_buf, rec, ring_len[j]);
+        if (rc)
+            return rc;
+    }
+    /* The layout drawn above, or the rows would not test what they say. */
+    if (g_buf.head_seq != RING_FIRST || g_buf.count != RING_PREP - RING_FIRST || g_buf.head != 240u ||
+        g_buf.tail != 240u || g_buf.wrap != 252u)
+        return PRAM_ERR_CORRUPT;
+    for (j = 0u; j < sizeof arena.buf / 4u; j++)
+        sweep.ring_mem[j] = arena.buf[j];
+    sweep.ring_h = g_buf;
+    sweep.ring_ok = 1u;
+    return PRAM_OK;
+}
+
 static int prepare(const op_t *op)
 {
     const pram_cell_t *c = op->cell;
@@ -468,6 +561,11 @@ static int prepare(const op_t *op)
         return rc;
     case K_CLEAR:
         return prepare_buf();
+    case K_RING:
+    case K_STREAM:
+        rc = prepare_ring();
+        rec_fill(g_val, RING_NEW, op->len);
+        return rc;
     default:
         break;
     }
@@ -537,7 +635,19 @@ static int run(const op_t *op)
             return typed_invalidate(op->cell);
         return pram_cell_invalidate(op->cell);
     case K_APPEND:
+    case K_RING:
         return pram_buf_append(&g_buf, g_val, op->len);
+    case K_STREAM:
+        rc = pram_buf_begin(&g_buf);
+        if (!rc)
+            rc = pram_buf_write(&g_buf, g_val, 4u);
+        if (!rc)
+            rc = pram_buf_write(&g_buf, g_val + 4, 8u);
+        if (!rc)
+            rc = pram_buf_write(&g_buf, g_val + 12, op->len - 12u);
+        if (!rc)
+            rc = pram_buf_commit(&g_buf);
+        return rc;
     default:
         return pram_buf_clear(&g_buf);
     }
@@ -683,12 +793,127 @@ static int judge_buf(uint32_t opi)
     return out;
 }
 
+/* Reads the ring through handle h: every record must be the one its
+ * sequence number names (length and bytes), the sequence numbers
+ * consecutive.  The last one may instead be the record appended after the
+ * reset (`after`: its sequence number, else 0xFFFFFFFF).  Sets *first and
+ * *n; 0, or -1 with the violation reported. */
+static int walk_ring(uint32_t opi, const pram_buf_t *h, uint32_t after, uint32_t *first,
+                     uint32_t *n)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    uint8_t got[MAX_REC], want[MAX_REC];
+    uint32_t len, id, i;
+    int rc;
+    *n = 0u;
+    *first = 0u;
+    while ((rc = pram_buf_next(h, &it, &r)) == 1) {
+        if (*n == 0u)
+            *first = r.seq;
+        if (r.seq != *first + *n) {
+            violation(opi, "ring records out of sequence", PRAM_OK);
+            return -1;
+        }
+        if (r.seq == after) {
+            id = REC_AFTER;
+            len = RING_AFTER_LEN;
+        } else if (r.seq >= RING_FIRST && r.seq <= RING_NEW) {
+            id = r.seq;
+            len = ring_len[r.seq];
+        } else {
+            violation(opi, "a ring record that was dropped before, or never appended", PRAM_OK);
+            return -1;
+        }
+        if (r.len != len || pram_buf_read(h, &r, got, sizeof got) != (int)len) {
+            violation(opi, "a ring record of the wrong length", PRAM_OK);
+            return -1;
+        }
+        rec_fill(want, id, len);
+        for (i = 0u; i < len; i++)
+            if (got[i] != want[i]) {
+                violation(opi, "a ring record's bytes differ from what was appended", PRAM_OK);
+                return -1;
+            }
+        ++*n;
+    }
+    if (rc < 0) {
+        violation(opi, "ring iteration failed", rc);
+        return -1;
+    }
+    return 0;
+}
+
+/* Old (6..14), dropped (d..14 for a drop point d), or new (10..15). */
+static int judge_ring(uint32_t opi)
+{
+    const op_t *op = &ops[opi];
+    op_stats_t *s = &sweep.st[opi];
+    pram_buf_t h = PRAM_BUF_INIT(&rbuf_def);
+    uint8_t rec[MAX_REC];
+    uint32_t first, n, last, drops, first2, n2;
+    int out, rc = pram_buf_open(&h);
+    if (rc != PRAM_BUF_INTACT) {
+        violation(opi, "ring did not open intact", rc < 0 ? rc : PRAM_OK);
+        return OUT_VIOL;
+    }
+    if (walk_ring(opi, &h, 0xFFFFFFFFu, &first, &n) != 0)
+        return OUT_VIOL;
+    if (n == 0u) {
+        violation(opi, "the ring lost every record", PRAM_OK);
+        return OUT_VIOL;
+    }
+    last = first + n - 1u;
+    drops = first - RING_FIRST;
+    if (last != RING_NEW && last != RING_NEW - 1u) {
+        violation(opi, "the ring lost its newest committed record", PRAM_OK);
+        return OUT_VIOL;
+    }
+    if (!(ring_drop_points(op) & (1u << drops))) {
+        violation(opi, "some of a batch of dropped records are gone, not all", PRAM_OK);
+        return OUT_VIOL;
+    }
+    if (last == RING_NEW && drops != RING_DROPS) {
+        violation(opi, "the new record is there with records it had to drop", PRAM_OK);
+        return OUT_VIOL;
+    }
+    out = last == RING_NEW ? OUT_NEW : drops ? OUT_INVALID : OUT_OLD;
+    /* Drops only ever go forward from one cut to the next. */
+    if (g_after_cut) {
+        if (drops < s->aux[0]) {
+            violation(opi, "fewer records dropped than a cut before it saw", PRAM_OK);
+            return OUT_VIOL;
+        }
+        s->aux[0] = drops;
+        if (out != OUT_NEW)
+            s->aux[1] |= 1u << drops;
+    }
+    /* The next append after the reset must work and come back last, after
+     * a suffix of what was there. */
+    rec_fill(rec, REC_AFTER, RING_AFTER_LEN);
+    rc = pram_buf_append(&h, rec, RING_AFTER_LEN);
+    if (rc != PRAM_OK) {
+        violation(opi, "ring append after the reset failed", rc);
+        return OUT_VIOL;
+    }
+    if (walk_ring(opi, &h, last + 1u, &first2, &n2) != 0)
+        return OUT_VIOL;
+    if (n2 == 0u || first2 < first || first2 + n2 != last + 2u) {
+        violation(opi, "the record appended after the reset is not last after a suffix", PRAM_OK);
+        return OUT_VIOL;
+    }
+    return out;
+}
+
 static int judge(uint32_t opi)
 {
     int out;
     if (ops[opi].kind == K_CALIB)
         return OUT_NONE;
-    out = ops[opi].cell ? judge_cell(opi) : judge_buf(opi);
+    if (ops[opi].kind == K_RING || ops[opi].kind == K_STREAM)
+        out = judge_ring(opi);
+    else
+        out = ops[opi].cell ? judge_cell(opi) : judge_buf(opi);
     if (!guards_ok(opi))
         out = OUT_VIOL;
     return out;
@@ -762,6 +987,9 @@ static void finished(uint32_t opi, int rc)
             missing |= REQ(i);
     if (op->kind == K_CALIB && (s->aux[0] != 0xFFFFFFFFu || s->aux[1] != 0xFFFFFFFFu))
         missing |= REQ(OUT_NONE);
+    /* Ring rows: every drop point seen without the new record. */
+    if ((op->kind == K_RING || op->kind == K_STREAM) && s->aux[1] != ring_drop_points(op))
+        missing |= REQ(OUT_NONE);
     s->missing = missing;
     fw_puts("torn_sweep: op ");
     fw_put_u32(opi);
@@ -804,7 +1032,9 @@ static void finished(uint32_t opi, int rc)
         for (i = 0u; i <= OUT_NONE; i++)
             if (missing & REQ(i)) {
                 fw_puts(" ");
-                fw_puts(i == OUT_NONE ? "every-sled-instruction" : out_name[i]);
+                fw_puts(i != OUT_NONE        ? out_name[i]
+                        : op->kind == K_CALIB ? "every-sled-instruction"
+                                              : "every-drop-point");
             }
         fw_puts(" (the cuts do not cover the operation)\n");
     }
@@ -835,6 +1065,9 @@ static int report(void)
         missing |= s->missing;
         cuts += s->cuts;
     }
+    fw_puts("torn_sweep: ring rows: 256 B ring holding records 6..14 (wrapped); record 15 (30 B) drops\n"
+            "torn_sweep:   6..9 and goes to offset 0.  invalid = dropped records all gone, 15 not there\n"
+            "torn_sweep:   yet (drop points seen: append 4; stream 1, 3, 4); new = 10..15\n");
     fw_puts("torn_sweep: ");
     fw_put_u32(sweep.boots);
     fw_puts(" boots, ");

@@ -24,9 +24,15 @@
  * failure: targets are printed with "ok" or "over".
  *
  * Floors (bench_cm_floor.c, same flags): get/set/edit: a plain word copy of
- * the value plus one pram_crc16 over it; append: the same over the payload;
- * open: one pram_crc16 over the bytes the records occupy; invalidate: one
- * word store and a DSB. */
+ * the value plus one pram_crc16 over it; append (linear or ring) and a
+ * streamed record: the same over the payload; open: one pram_crc16 over the
+ * bytes the records occupy; invalidate: one word store and a DSB.
+ *
+ * Before the table, each buffer row is run once untimed and checked: a ring
+ * row drops exactly the records its label says, a streamed record reads
+ * back as the bytes written, each crafted open keeps the records and zeroes
+ * (or not) what its comment says.  A row that does not do what it is named
+ * after fails the run. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -236,6 +242,7 @@ BENCH_CELL(c1kab, v1k_t, 6, PRAM_AB);
 PRAM_BUF_DEFINE(append_buf, BUF_CAP, 1);
 PRAM_BUF_DEFINE(open_buf, BUF_CAP, 2);
 PRAM_BUF_DEFINE(crafted_buf, BUF_CAP, 3);
+PRAM_BUF_DEFINE_RING(ring_buf, BUF_CAP, 4);
 
 static uint8_t g_payload[LARGE_REC];
 
@@ -243,24 +250,41 @@ typedef struct {
     pram_buf_t *buf;
     const uint8_t *data;
     uint32_t len;
-    uint32_t prefill; /* SMALL_REC records appended by the setup */
+    uint32_t prefill;     /* records of fill_len appended by the setup      */
+    uint32_t fill_len;    /* 0: SMALL_REC                                    */
+    uint32_t chunks;      /* streamed rows: writes (the record in equal parts,
+                             or, with `odd`, alternating len/4 +- 1 bytes)  */
+    uint32_t odd;
+    uint32_t drops;       /* ring rows: records the timed append must drop   */
 } buf_ctx_t;
 
-static buf_ctx_t g_app16_0 = {&append_buf, g_payload, SMALL_REC, 0u};
-static buf_ctx_t g_app16_50 = {&append_buf, g_payload, SMALL_REC, FILL_RECS(50u)};
-static buf_ctx_t g_app16_99 = {&append_buf, g_payload, SMALL_REC, FILL_RECS(99u)};
-static buf_ctx_t g_app256_0 = {&append_buf, g_payload, LARGE_REC, 0u};
-static buf_ctx_t g_open = {&open_buf, g_payload, OPEN_REC, OPEN_RECS};
-static buf_ctx_t g_crafted = {&crafted_buf, g_payload, 0u, 0u};
+/* Ring fills: a 4096 B ring filled with records of one size, then one more
+ * (it wraps, dropping the oldest): from then on every append of that size
+ * drops exactly one record.  RING_FILL(len) is that many records. */
+#define RING_FILL(len) (BUF_CAP / PRAM_BUF_RECORD_SPACE(len) + 1u)
+
+static buf_ctx_t g_app16_0 = {&append_buf, g_payload, SMALL_REC, 0u, 0u, 0u, 0u, 0u};
+static buf_ctx_t g_app16_50 = {&append_buf, g_payload, SMALL_REC, FILL_RECS(50u), 0u, 0u, 0u, 0u};
+static buf_ctx_t g_app16_99 = {&append_buf, g_payload, SMALL_REC, FILL_RECS(99u), 0u, 0u, 0u, 0u};
+static buf_ctx_t g_app256_0 = {&append_buf, g_payload, LARGE_REC, 0u, 0u, 0u, 0u, 0u};
+static buf_ctx_t g_ring16 = {&ring_buf, g_payload, SMALL_REC, RING_FILL(SMALL_REC), SMALL_REC, 0u, 0u, 1u};
+static buf_ctx_t g_ring256 = {&ring_buf, g_payload, LARGE_REC, RING_FILL(LARGE_REC), LARGE_REC, 0u, 0u, 1u};
+static buf_ctx_t g_ring256_11 = {&ring_buf, g_payload, LARGE_REC, RING_FILL(SMALL_REC), SMALL_REC, 0u, 0u,
+                                 PRAM_BUF_RECORD_SPACE(LARGE_REC) / PRAM_BUF_RECORD_SPACE(SMALL_REC)};
+static buf_ctx_t g_stream16 = {&append_buf, g_payload, SMALL_REC, 0u, 0u, 4u, 0u, 0u};
+static buf_ctx_t g_stream16_odd = {&append_buf, g_payload, SMALL_REC, 0u, 0u, 4u, 1u, 0u};
+static buf_ctx_t g_stream256 = {&append_buf, g_payload, LARGE_REC, 0u, 0u, 4u, 0u, 0u};
+static buf_ctx_t g_open = {&open_buf, g_payload, OPEN_REC, OPEN_RECS, 0u, 0u, 0u, 0u};
+static buf_ctx_t g_crafted = {&crafted_buf, g_payload, 0u, 0u, 0u, 0u, 0u, 0u};
 
 static void setup_append(void *ctx)
 {
     const buf_ctx_t *c = (const buf_ctx_t *)ctx;
-    uint32_t i;
+    uint32_t i, n = c->fill_len ? c->fill_len : SMALL_REC;
     g_rc = pram_buf_clear(c->buf);
     for (i = 0u; i < c->prefill && g_rc == PRAM_OK; i++) {
         g_payload[0] = (uint8_t)i;
-        g_rc = pram_buf_append(c->buf, g_payload, SMALL_REC);
+        g_rc = pram_buf_append(c->buf, g_payload, n);
     }
 }
 
@@ -270,19 +294,78 @@ static BENCH_NOINLINE void op_append(void *ctx)
     g_rc = pram_buf_append(c->buf, c->data, c->len);
 }
 
-/* The worst image for open's scrub of the bytes beyond the tail: an empty
- * buffer (tail 0) and, every 8 bytes after it, the epoch word followed by
- * the largest length that fits.  Open must stay bounded by the area's size
- * (it used to CRC each candidate: about n^2/16 bytes). */
+/* begin, c->chunks writes, commit: the same record as one append. */
+static BENCH_NOINLINE void op_stream(void *ctx)
+{
+    const buf_ctx_t *c = (const buf_ctx_t *)ctx;
+    uint32_t i, at = 0u, part = c->len / c->chunks, n;
+    int rc = pram_buf_begin(c->buf);
+    for (i = 0u; i < c->chunks && rc == PRAM_OK; i++) {
+        n = i + 1u == c->chunks ? c->len - at : c->odd ? part + 1u - 2u * (i & 1u) : part;
+        rc = pram_buf_write(c->buf, c->data + at, n);
+        at += n;
+    }
+    if (rc == PRAM_OK)
+        rc = pram_buf_commit(c->buf);
+    g_rc = rc;
+}
+
+/* ---- Crafted images for open ----------------------------------------------
+ * Open's work, whatever the memory holds: the walk (each record passed
+ * costs its header checks and a CRC over its payload; a record that fails
+ * costs at most a CRC over the bytes up to its limit, and only the one at
+ * the tail and the one tried at offset 0 can fail), then the scan of the
+ * bytes outside the chain (at most two loads per word) and at most one
+ * zeroing of them.  The images below each push one part to its limit: the
+ * largest of them, over the data area's size, is the bound. */
+#define DATA_W (PRAM_BUF_CONTROL_SIZE / 4u)
+
+/* Every 8 bytes, the next sequence number and the largest length that fits
+ * there, with a wrong CRC (the image that used to cost n^2/16 bytes of
+ * CRC): the walk CRCs 4080 bytes at the head before it fails, the scan
+ * stops at the first word and the whole area is zeroed. */
 static void setup_crafted(void *ctx)
 {
-    uint32_t at, w = PRAM_BUF_CONTROL_SIZE / 4u;
+    uint32_t at, n, seq;
     (void)ctx;
     g_rc = pram_buf_clear(&crafted_buf);
-    crafted_buf__storage[w] = 0u;
-    for (at = 8u; at + PRAM_BUF_RECORD_HEADER <= BUF_CAP; at += 8u) {
-        crafted_buf__storage[w + at / 4u] = crafted_buf.epoch;
-        crafted_buf__storage[w + at / 4u + 1u] = (BUF_CAP - at - PRAM_BUF_RECORD_HEADER) & ~3u;
+    seq = crafted_buf.seq;
+    for (at = 0u; at + PRAM_BUF_RECORD_HEADER <= BUF_CAP; at += 8u) {
+        n = (BUF_CAP - at - PRAM_BUF_RECORD_HEADER) & ~3u;
+        if (n > PRAM_RECORD_MAX_SIZE)
+            n = PRAM_RECORD_MAX_SIZE;
+        crafted_buf__storage[DATA_W + at / 4u] = seq;
+        crafted_buf__storage[DATA_W + at / 4u + 1u] = n;
+    }
+    /* Make sure the head's CRC is wrong (the rest is never CRCed). */
+    n = pram_crc16((uint16_t)(PRAM_CRC16_INIT ^ (seq & 0xFFFFu)), &crafted_buf__storage[DATA_W + 2u],
+                   PRAM_RECORD_MAX_SIZE);
+    crafted_buf__storage[DATA_W + 1u] = PRAM_RECORD_MAX_SIZE | ((n ^ 1u) << 16);
+}
+
+/* A chain of 512 empty records: the most records 4 KiB can hold, so the
+ * most per-record work (no CRC bytes, nothing outside the chain). */
+static void setup_crafted_empty(void *ctx)
+{
+    uint32_t i;
+    (void)ctx;
+    g_rc = pram_buf_clear(&crafted_buf);
+    for (i = 0u; i < BUF_CAP / PRAM_BUF_RECORD_HEADER && g_rc == PRAM_OK; i++)
+        g_rc = pram_buf_append(&crafted_buf, g_payload, 0u);
+}
+
+/* An empty buffer whose every other word is the next sequence number and
+ * the others an implausible length (0xFFFF): the scan loads every word,
+ * and two of every other one, finds nothing and zeroes nothing. */
+static void setup_crafted_scan(void *ctx)
+{
+    uint32_t at, seq;
+    (void)ctx;
+    g_rc = pram_buf_clear(&crafted_buf);
+    seq = crafted_buf.seq;
+    for (at = 0u; at < BUF_CAP; at += 8u) {
+        crafted_buf__storage[DATA_W + at / 4u] = seq;
+        crafted_buf__storage[DATA_W + at / 4u + 1u] = 0xFFFFFFFFu;
     }
 }
 
@@ -362,8 +445,16 @@ static uint32_t g_floor_x100[F_COUNT];
 enum { T_NONE, T_CELL, T_APPEND, T_OPEN };
 static const uint32_t g_target_x100[] = {0u, 150u, 130u, 120u};
 
+/* Rows whose figures the derived ratios below the table use. */
 #define ROW_APPEND0 1u
 #define ROW_APPEND99 2u
+#define ROW_APPEND256 3u
+#define ROW_RING16 4u
+#define ROW_RING256 5u
+#define ROW_STREAM16 6u
+#define ROW_STREAM256 7u
+#define ROW_CRAFTED 8u  /* the crafted open images: 8, 9, 10 */
+#define ROW_KEPT 11u
 
 typedef struct {
     const char *op;
@@ -404,9 +495,25 @@ static const row_t g_rows[] = {
     {"buf append", "16 B", "99% full", setup_append, op_append, &g_app16_99, F_CC16, T_APPEND,
      ROW_APPEND99},
     {"buf append", "256 B", "0% full", setup_append, op_append, &g_app256_0, F_CC256, T_APPEND,
+     ROW_APPEND256},
+    {"ring append", "16 B", "drops 1", setup_append, op_append, &g_ring16, F_CC16, T_APPEND,
+     ROW_RING16},
+    {"ring append", "256 B", "drops 1", setup_append, op_append, &g_ring256, F_CC256, T_APPEND,
+     ROW_RING256},
+    {"ring append", "256 B", "drops 11", setup_append, op_append, &g_ring256_11, F_CC256, T_APPEND,
      0u},
+    {"buf stream", "16 B", "4 writes", setup_append, op_stream, &g_stream16, F_CC16, T_APPEND,
+     ROW_STREAM16},
+    {"buf stream", "16 B", "5+3+5+3", setup_append, op_stream, &g_stream16_odd, F_CC16, T_APPEND,
+     0u},
+    {"buf stream", "256 B", "4 writes", setup_append, op_stream, &g_stream256, F_CC256, T_APPEND,
+     ROW_STREAM256},
     {"buf open", "4 KiB", "100x32 B", NULL, op_open, &g_open, F_OPEN, T_OPEN, 0u},
-    {"buf open", "4 KiB", "crafted", setup_crafted, op_open, &g_crafted, F_OPEN, T_NONE, 0u},
+    {"buf open", "4 KiB", "crafted", setup_crafted, op_open, &g_crafted, F_OPEN, T_NONE, ROW_CRAFTED},
+    {"buf open", "4 KiB", "512 empty", setup_crafted_empty, op_open, &g_crafted, F_OPEN, T_NONE,
+     ROW_CRAFTED + 1u},
+    {"buf open", "4 KiB", "scan only", setup_crafted_scan, op_open, &g_crafted, F_OPEN, T_NONE,
+     ROW_CRAFTED + 2u},
 };
 #define NROWS (sizeof g_rows / sizeof g_rows[0])
 
@@ -606,7 +713,7 @@ static int prepare(void)
         return -1;
     }
     if ((rc = pram_buf_open(&append_buf)) < 0 || (rc = pram_buf_open(&open_buf)) < 0 ||
-        (rc = pram_buf_open(&crafted_buf)) < 0 ||
+        (rc = pram_buf_open(&crafted_buf)) < 0 || (rc = pram_buf_open(&ring_buf)) < 0 ||
         (rc = pram_buf_clear(&open_buf)) != PRAM_OK) {
         fail("prepare", "buffer open/clear", rc);
         return -1;
@@ -621,13 +728,112 @@ static int prepare(void)
     return 0;
 }
 
+/* ---- Checks (untimed): each buffer row does what its label says ---------- */
+
+static void check_ring(const char *what, buf_ctx_t *c)
+{
+    uint32_t before;
+    g_what = what;
+    setup_append(c);
+    if (g_rc != PRAM_OK) {
+        fail(what, "setup", g_rc);
+        return;
+    }
+    before = c->buf->head_seq;
+    op_append(c);
+    if (g_rc != PRAM_OK)
+        fail(what, "append", g_rc);
+    else if (c->buf->head_seq - before != c->drops)
+        fail(what, "dropped another number of records than its label says", 0);
+}
+
+static void check_stream(const char *what, buf_ctx_t *c)
+{
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    uint8_t back[LARGE_REC];
+    uint32_t i;
+    int n;
+    setup_append(c);
+    op_stream(c);
+    if (g_rc != PRAM_OK) {
+        fail(what, "stream", g_rc);
+        return;
+    }
+    n = pram_buf_prev(c->buf, &it, &r);
+    if (n == 1)
+        n = pram_buf_read(c->buf, &r, back, sizeof back);
+    if (n != (int)c->len) {
+        fail(what, "the streamed record does not read back", n < 0 ? n : 0);
+        return;
+    }
+    for (i = 0u; i < c->len; i++)
+        if (back[i] != c->data[i]) {
+            fail(what, "the streamed record's bytes differ from those written", 0);
+            return;
+        }
+}
+
+/* Runs setup + open once; open's result and the records it keeps must be
+ * `want` records, and the first data word zeroed or not as `zeroed` says. */
+static void check_crafted(const char *what, bench_fn_t setup, int want, int zeroed)
+{
+    uint32_t w0;
+    setup(&g_crafted);
+    if (g_rc != PRAM_OK) {
+        fail(what, "setup", g_rc);
+        return;
+    }
+    w0 = crafted_buf__storage[DATA_W];
+    op_open(&g_crafted);
+    if (g_rc != PRAM_BUF_INTACT)
+        fail(what, "open did not find the control block intact", g_rc < 0 ? g_rc : 0);
+    else if (pram_buf_count(&crafted_buf) != want)
+        fail(what, "open kept another number of records", 0);
+    else if (w0 != 0u && (crafted_buf__storage[DATA_W] == 0u) != (zeroed != 0))
+        fail(what, zeroed ? "open did not zero the area" : "open zeroed the area", 0);
+}
+
+static void check_rows(void)
+{
+    check_ring("ring append 16 B drops 1", &g_ring16);
+    check_ring("ring append 256 B drops 1", &g_ring256);
+    check_ring("ring append 256 B drops 11", &g_ring256_11);
+    check_stream("buf stream 16 B 4 writes", &g_stream16);
+    check_stream("buf stream 16 B 5+3+5+3", &g_stream16_odd);
+    check_stream("buf stream 256 B 4 writes", &g_stream256);
+    check_crafted("buf open crafted", setup_crafted, 0, 1);
+    check_crafted("buf open 512 empty", setup_crafted_empty, (int)(BUF_CAP / PRAM_BUF_RECORD_HEADER), 0);
+    check_crafted("buf open scan only", setup_crafted_scan, 0, 0);
+}
+
+/* "label  size  mode  ratio": a ratio of two rows' figures. */
+static void derived_row(const char *op, const char *size, const char *mode, uint32_t num, uint32_t den,
+                        uint32_t target)
+{
+    table_row(op, size, mode, 0u, 0u, ratio_x100(num, den), target);
+}
+
+/* "  what: a - b instructions" */
+static void diff_line(const char *what, uint32_t a_x100, uint32_t b_x100)
+{
+    line_t l;
+    char buf[16];
+    l.n = 0u;
+    l_str(&l, what);
+    l_str(&l, a_x100 >= b_x100 ? "+" : "-");
+    l_str(&l, fmt_x100(buf, a_x100 >= b_x100 ? a_x100 - b_x100 : b_x100 - a_x100));
+    l_str(&l, " instructions");
+    l_end(&l);
+}
+
 int main(void)
 {
     static const char *const crc_names[] = {"bitwise", "nibble", "byte",
                                                  "pram_crc16 (" CRC16_CONFIGURED ")"};
     static const bench_fn_t crc_fns[] = {op_crc_bitwise, op_crc_nibble, op_crc_byte,
                                          op_crc_configured};
-    uint32_t i, app0 = 0u, app99 = 0u;
+    uint32_t i, kept[ROW_KEPT] = {0u};
     line_t l;
 
     __asm__ __volatile__("cpsid i" ::: "memory");
@@ -640,6 +846,9 @@ int main(void)
     if (calibrate() != 0)
         return 1;
     if (prepare() != 0)
+        return 1;
+    check_rows();
+    if (g_fail)
         return 1;
 
     for (i = 0u; i < F_COUNT; i++)
@@ -654,18 +863,47 @@ int main(void)
         uint32_t x = measure_x100(r->op, r->setup, r->fn, r->ctx);
         uint32_t f = g_floor_x100[r->floor];
         table_row(r->op, r->size, r->mode, x, f, ratio_x100(x, f), g_target_x100[r->target]);
-        if (r->flags & ROW_APPEND0)
-            app0 = x;
-        if (r->flags & ROW_APPEND99)
-            app99 = x;
+        kept[r->flags] = x;
     }
-    table_row("append ratio", "16 B", "99% / 0%", 0u, 0u, ratio_x100(app99, app0), 110u);
+    derived_row("append ratio", "16 B", "99% / 0%", kept[ROW_APPEND99], kept[ROW_APPEND0], 110u);
+    derived_row("ring/append", "16 B", "drops 1", kept[ROW_RING16], kept[ROW_APPEND0], 0u);
+    derived_row("ring/append", "256 B", "drops 1", kept[ROW_RING256], kept[ROW_APPEND256], 0u);
+    derived_row("stream/apnd", "16 B", "4 writes", kept[ROW_STREAM16], kept[ROW_APPEND0], 0u);
+    derived_row("stream/apnd", "256 B", "4 writes", kept[ROW_STREAM256], kept[ROW_APPEND256], 0u);
+    put_line("");
+    diff_line("ring append dropping 1 record, over the plain append: 16 B ", kept[ROW_RING16],
+              kept[ROW_APPEND0]);
+    diff_line("                                                     256 B ", kept[ROW_RING256],
+              kept[ROW_APPEND256]);
+    diff_line("streamed in 4 writes, over one append:                16 B ", kept[ROW_STREAM16],
+              kept[ROW_APPEND0]);
+    diff_line("                                                     256 B ", kept[ROW_STREAM256],
+              kept[ROW_APPEND256]);
+    {
+        uint32_t worst = kept[ROW_CRAFTED];
+        char buf[16];
+        for (i = 1u; i < 3u; i++)
+            if (kept[ROW_CRAFTED + i] > worst)
+                worst = kept[ROW_CRAFTED + i];
+        l.n = 0u;
+        l_str(&l, "open, the worst crafted image: ");
+        l_str(&l, fmt_x100(buf, worst));
+        l_str(&l, " instructions, ");
+        l_str(&l, fmt_x100(buf, (worst + BUF_CAP / 2u) / BUF_CAP));
+        l_str(&l, " per byte of the 4096 B data area");
+        l_end(&l);
+    }
     if (pram_buf_count(&open_buf) != (int)OPEN_RECS)
         fail("buf open", "pram_buf_count after open", pram_buf_count(&open_buf));
     put_line("");
-    put_line("floors: get/set/edit/append = word copy of the bytes + pram_crc16 over them;");
+    put_line("floors: get/set/edit/append/stream = word copy of the payload + pram_crc16 over it;");
     put_line("        open = pram_crc16 over the records' bytes (100 x 40 B = 4000 B);");
     put_line("        invalidate = one word store + DSB");
+    put_line("ring: 4096 B, full of records of the fill size and wrapped; the timed append drops");
+    put_line("      1 record of its own size, or 11 of 16 B for a 256 B one");
+    put_line("open crafted: every 8 B the next seq + the largest length that fits, bad CRC at the");
+    put_line("      head (walk CRCs 4080 B, then zeroes the area); 512 empty: 512 records of 0 B;");
+    put_line("      scan only: empty chain, every other word the next seq, scanned, nothing zeroed");
     l.n = 0u;
     l_str(&l, "fill: 50% = ");
     l_u32(&l, FILL_RECS(50u), 0u);

@@ -6,7 +6,11 @@
 # user hooks named in NOSTDLIB_ALLOW_UNDEF.  Usage (from the repository root):
 #   nostdlib.sh OUT_DIR
 # with, in the environment (tests/size/size.mk sets them):
-#   NOSTDLIB_TARGETS      lines of "label|compiler and arch flags|size tool"
+#   NOSTDLIB_TARGETS      lines of "label|compiler and arch flags|size tool|-O
+#                         levels|instruction" (-O levels empty: NOSTDLIB_OPTS;
+#                         instruction, if any: a mnemonic or operand the
+#                         linked firmware's disassembly must contain); the
+#                         flags may carry pram options (-DPRAM_CRITICAL=...)
 #   NOSTDLIB_CFLAGS       flags for every translation unit (no -O)
 #   NOSTDLIB_SRCS         library sources
 #   NOSTDLIB_OPTS         -O levels
@@ -35,7 +39,7 @@ if [ "${1:-}" = --unit ]; then
     result="$d/result"
     log="$d/build.log"
     : >"$log"
-    what=$(printf 'check-nostdlib: %-14s %-4s' "$target" "$opt")
+    what=$(printf 'check-nostdlib: %-22s %-4s' "$target" "$opt")
     objs=
     for src in $NOSTDLIB_SRCS "$here/nostdlib_fw.c"; do
         o="$d/$(basename "$src" .c).o"
@@ -59,8 +63,17 @@ if [ "${1:-}" = --unit ]; then
             echo "$what FAIL: the link warns:" >"$result"
             head -n 8 "$log" | sed 's/^/    /' >>"$result"
         else
-            text=$("$(target_field "$target" 3)" "$d/fw.elf" | awk 'NR == 2 { print $1 }')
-            echo "$what ok: $(echo $NOSTDLIB_SRCS | wc -w) library sources and the firmware warning-free; linked without libc or libgcc, nothing undefined (text $text B)" >"$result"
+            size=$(target_field "$target" 3)
+            insn=$(target_field "$target" 5)
+            text=$("$size" "$d/fw.elf" | awk 'NR == 2 { print $1 }')
+            # The objdump beside the size tool (arm-none-eabi-size -> -objdump).
+            n=0
+            [ -z "$insn" ] || n=$("${size%size}objdump" -d "$d/fw.elf" | grep -c -w -- "$insn" || true)
+            if [ -n "$insn" ] && [ "$n" -eq 0 ]; then
+                echo "$what FAIL: no $insn in the firmware: the configuration did not take effect" >"$result"
+            else
+                echo "$what ok: $(echo $NOSTDLIB_SRCS | wc -w) library sources and the firmware warning-free; linked without libc or libgcc, nothing undefined (text $text B)${insn:+; $n x $insn}" >"$result"
+            fi
         fi
     else
         # "FILE: in function `F':" then "...: undefined reference to `SYM'"
@@ -86,7 +99,8 @@ targets=$(echo "$NOSTDLIB_TARGETS" | awk -F'|' '{ gsub(/^[ \t]+|[ \t]+$/, "", $1
 jobs="$out/jobs.txt"
 : >"$jobs"
 for t in $targets; do
-    for o in $NOSTDLIB_OPTS; do
+    opts=$(target_field "$t" 4)
+    for o in ${opts:-$NOSTDLIB_OPTS}; do
         rm -f "$out/$t/$o/result"
         echo "$t $o" >>"$jobs"
     done

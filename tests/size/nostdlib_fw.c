@@ -1,5 +1,6 @@
 /* make check-nostdlib: a firmware calling every public function of the core
- * (typed cells with edit scopes, the generic cell API, buffers, region maps,
+ * (typed cells with edit scopes, the generic cell API, linear and ring
+ * buffers with streamed records and takeover, region maps,
  * register-file regions of each width, CRCs, pram_strerror, pram_barrier),
  * linked with -nostdlib -nostartfiles --gc-sections and nothing else: any
  * symbol the library (or code its macros expand to) needs from libc or
@@ -58,8 +59,12 @@ PRAM_CELL_DEFINE_IN(info_r2, &r2, 0);
 PRAM_CELL_DECLARE_IN(info_r1, info_t, 1, PRAM_SINGLE);
 PRAM_CELL_DEFINE_IN(info_r1, &r1, 0);
 
-/* A buffer in .noinit. */
+/* Buffers in .noinit: linear and a ring; one at an address. */
 PRAM_BUF_DEFINE(crash_log, 256, 1);
+PRAM_BUF_DEFINE_RING(ring_log, 256, 2);
+static PRAM_NOINIT uint32_t ring_at_mem[PRAM_BUF_STORAGE_SIZE(64) / 4u];
+static const pram_buf_def_t ring_at_def = PRAM_BUF_DEF_RING_AT(ring_at_mem, sizeof ring_at_mem, 3);
+static pram_buf_t ring_at = PRAM_BUF_INIT(&ring_at_def);
 
 static void typed_cells(void)
 {
@@ -134,10 +139,21 @@ static void buffers(pram_buf_t *b)
     char copy[16];
 
     use(pram_buf_is_open(b));
+    use(pram_buf_takeover(b));
     use(pram_buf_append(b, line, sizeof line - 1u));
+    use(pram_buf_begin(b));
+    use(pram_buf_write(b, line, 2u));
+    use(pram_buf_write(b, line + 2, 1u));
+    use(pram_buf_commit(b));
+    use(pram_buf_begin(b));
+    use(pram_buf_write(b, line, 3u));
+    use(pram_buf_cancel(b));
     use(pram_buf_count(b));
     use(pram_buf_space(b));
     while (pram_buf_next(b, &it, &rec) > 0)
+        use(pram_buf_read(b, &rec, copy, sizeof copy));
+    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
+    while (pram_buf_prev(b, &it, &rec) > 0)
         use(pram_buf_read(b, &rec, copy, sizeof copy));
     use(pram_buf_clear(b));
 }
@@ -153,9 +169,13 @@ int main(void)
     use(pram_region_request_clear(&bkp_map));
     nostdlib_sink32 = pram_region_layout_hash(&bkp_map);
     use(pram_buf_open(&crash_log));
+    use(pram_buf_open(&ring_log));
+    use(pram_buf_open(&ring_at));
     typed_cells();
     generic_cells();
     buffers(&crash_log);
+    buffers(&ring_log);
+    buffers(&ring_at);
     buffers(&trace);
     nostdlib_sink32 = pram_crc16(PRAM_CRC16_INIT, check, sizeof check - 1u);
     nostdlib_sink32 = pram_crc32(0u, check, sizeof check - 1u);

@@ -13,8 +13,10 @@ SIZE_BUDGET_LEAN_BYTE       ?= 780
 SIZE_BUDGET_DEFAULT_NIBBLE  ?= 900
 SIZE_BUDGET_LTO_LEAN_NIBBLE ?= 300
 SIZE_BUDGET_LTO_LEAN_BYTE   ?= 780
-# What every pram program links (the cell core).
+# What every pram program links (the cell core); the log programs also link
+# the buffer code.
 SIZE_CORE   ?= src/pram_cell.c src/pram_mem.c src/pram_crc16.c src/pram_error.c
+SIZE_BUF    ?= src/pram_buf.c
 SIZE_JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
 define SIZE_TARGETS
@@ -26,7 +28,7 @@ export SIZE_TARGETS
 .PHONY: size
 size: deps
 	@SIZE_CFLAGS="$(CSTD) $(LIB_WARN) -Os -ffunction-sections -fdata-sections -ffreestanding -DNDEBUG $(INC) -Isrc" \
-	 SIZE_CORE="$(SIZE_CORE)" SIZE_JOBS="$(SIZE_JOBS)" \
+	 SIZE_CORE="$(SIZE_CORE)" SIZE_BUF="$(SIZE_BUF)" SIZE_JOBS="$(SIZE_JOBS)" \
 	 SIZE_BUDGET_LEAN_NIBBLE="$(SIZE_BUDGET_LEAN_NIBBLE)" SIZE_BUDGET_LEAN_BYTE="$(SIZE_BUDGET_LEAN_BYTE)" \
 	 SIZE_BUDGET_DEFAULT_NIBBLE="$(SIZE_BUDGET_DEFAULT_NIBBLE)" \
 	 SIZE_BUDGET_LTO_LEAN_NIBBLE="$(SIZE_BUDGET_LTO_LEAN_NIBBLE)" SIZE_BUDGET_LTO_LEAN_BYTE="$(SIZE_BUDGET_LTO_LEAN_BYTE)" \
@@ -39,13 +41,26 @@ size: deps
 # -nostdlib -nostartfiles --gc-sections and no libgcc: any undefined symbol
 # (memset, memcpy, a libgcc helper) fails it.  NOSTDLIB_ALLOW_UNDEF names
 # user hook symbols that may stay undefined (none by default).
+# Also the critical-section hook's Cortex-M configurations (pram_config.h):
+# PRAM_CRITICAL_PRIMASK on M0+, M3, M4F, M33 and PRAM_CRITICAL_BASEPRI
+# (level 0x40) on M3, M4F, M33 (Armv6-M has no BASEPRI), at NOSTDLIB_CRIT_OPTS.
 # ---------------------------------------------------------------------------
-NOSTDLIB_CPUS        ?= cortex-m0plus cortex-m4
-NOSTDLIB_OPTS        ?= -O0 -Og -O1 -O2 -O3 -Os
-NOSTDLIB_ALLOW_UNDEF ?=
+NOSTDLIB_CPUS         ?= cortex-m0plus cortex-m4
+NOSTDLIB_OPTS         ?= -O0 -Og -O1 -O2 -O3 -Os
+NOSTDLIB_ALLOW_UNDEF  ?=
+NOSTDLIB_PRIMASK_CPUS ?= cortex-m0plus cortex-m3 cortex-m4 cortex-m33
+NOSTDLIB_BASEPRI_CPUS ?= cortex-m3 cortex-m4 cortex-m33
+NOSTDLIB_CRIT_OPTS    ?= -O0 -O2 -Os
+NOSTDLIB_PRIMASK_DEFS := -DPRAM_CRITICAL=PRAM_CRITICAL_PRIMASK
+NOSTDLIB_BASEPRI_DEFS := -DPRAM_CRITICAL=PRAM_CRITICAL_BASEPRI -DPRAM_CRITICAL_BASEPRI_LEVEL=0x40
 
+# Lines of "label|compiler and flags|size tool|-O levels (empty: NOSTDLIB_OPTS)
+# |an instruction the linked firmware must contain (empty: none)": the hook's
+# own, so that a configuration silently falling back to none fails.
 define NOSTDLIB_TARGETS
-$(foreach cpu,$(NOSTDLIB_CPUS),$(cpu)|$(ARM_CC) -mthumb $(ARM_FLAGS_$(cpu))|$(ARM_SIZE)
+$(foreach cpu,$(NOSTDLIB_CPUS),$(cpu)|$(ARM_CC) -mthumb $(ARM_FLAGS_$(cpu))|$(ARM_SIZE)||
+)$(foreach cpu,$(NOSTDLIB_PRIMASK_CPUS),$(cpu)+primask|$(ARM_CC) -mthumb $(ARM_FLAGS_$(cpu)) $(NOSTDLIB_PRIMASK_DEFS)|$(ARM_SIZE)|$(NOSTDLIB_CRIT_OPTS)|cpsid
+)$(foreach cpu,$(NOSTDLIB_BASEPRI_CPUS),$(cpu)+basepri|$(ARM_CC) -mthumb $(ARM_FLAGS_$(cpu)) $(NOSTDLIB_BASEPRI_DEFS)|$(ARM_SIZE)|$(NOSTDLIB_CRIT_OPTS)|BASEPRI_MAX
 )
 endef
 export NOSTDLIB_TARGETS

@@ -7,6 +7,7 @@
 #   SIZE_TARGETS   lines of "label|compiler and arch flags|size tool|nm tool"
 #   SIZE_CFLAGS    flags for every translation unit (-Os, warnings, includes)
 #   SIZE_CORE      the core sources linked into every pram program
+#   SIZE_BUF       the buffer sources, linked into the log programs too
 #   SIZE_JOBS      programs built in parallel
 #   SIZE_BUDGET_LEAN_NIBBLE, SIZE_BUDGET_LEAN_BYTE, SIZE_BUDGET_DEFAULT_NIBBLE
 # Writes the table to OUT_DIR/table.txt.  Exits 1 if a build fails or a
@@ -66,7 +67,7 @@ if [ "${1:-}" = --unit ]; then
         flags="$SIZE_CFLAGS $(cfg_flags "$cfg") $(crc_flag "$crc") $(lto_flag "$lto")"
     fi
     mkdir -p "$d"
-    rm -f "$d/FAILED"
+    rm -f "$d/FAILED" "$d"/*.elf # a program no longer built must not count
     log="$d/build.log"
     : >"$log"
     run() {
@@ -132,6 +133,26 @@ if [ "${1:-}" = --unit ]; then
         link pw_edit "$d/pw_edit.o" $core
         # shellcheck disable=SC2086
         link fw "$d/fw.o" $core
+        # The log programs: buffers keep their control block in an A/B cell
+        # (not in configs without A/B), and the CRC variant costs what it
+        # costs the cells: nibble only.
+        if [ "$cfg" != lean-single ] && [ "$crc" = nibble ]; then
+            buf=
+            for src in $SIZE_BUF; do
+                o="$d/$(basename "$src" .c).o"
+                # shellcheck disable=SC2086
+                run $cc $flags -c "$src" -o "$o"
+                buf="$buf $o"
+            done
+            # shellcheck disable=SC2086
+            run $cc $flags -DSIZE_USE_PRAM -c "$here/size_log.c" -o "$d/log.o"
+            # shellcheck disable=SC2086
+            run $cc $flags -DSIZE_USE_PRAM -DSIZE_RING -c "$here/size_log.c" -o "$d/ring.o"
+            # shellcheck disable=SC2086
+            link log "$d/log.o" $core $buf
+            # shellcheck disable=SC2086
+            link ring "$d/ring.o" $core $buf
+        fi
     fi
     exit 0
 fi
@@ -182,10 +203,10 @@ table="$out/table.txt"
 : >"$table"
 row() { printf '%-14s %-9s %-12s %-8s %-4s %6s %5s  %s\n' "$@"; }
 section() {
-    prog=$1 elf=$2 base=$3 over=$4
+    prog=$1 elf=$2 base=$3 over=$4 cfgs=${5:-$configs} crcs_=${6:-$crcs}
     for t in $targets; do
-        for cfg in $configs; do
-            for crc in $crcs; do
+        for cfg in $cfgs; do
+            for crc in $crcs_; do
                 for lto in $ltos; do
                     if [ "$base" = pw ]; then b="$cfg-$crc-$lto"; else b="base-$lto"; fi
                     # shellcheck disable=SC2046
@@ -201,6 +222,8 @@ section() {
     section +edit pw_edit pw "pw-equiv (same config)"
     section struct fw fw_plain "plain struct variable"
     section struct fw fw_empty "empty main"
+    section log log fw_empty "empty main" "default lean-AB" nibble
+    section ring-log ring fw_empty "empty main" "default lean-AB" nibble
 } >"$table"
 
 cat <<EOF
@@ -212,6 +235,9 @@ size: flash = text + data, RAM = data + bss (cell storage included) that a cell 
                       if valid { get + assert; test } (tests/size/size_pw.c)
             +edit     what one PRAM_EDIT scope adds to pw-equiv
             struct    get, set, an edit scope, invalidate on a struct cell (tests/size/size_fw.c)
+            log       a linear buffer: open, append, next + read, clear (tests/size/size_log.c)
+            ring-log  a ring: open, append, begin/write/commit, takeover, prev + read, clear
+                      (log rows: nibble CRC, configurations with A/B: a buffer's control block is A/B)
   configs:  default      A/B + regions (library defaults), A/B cell
             lean-AB      -DPRAM_ENABLE_REGIONS=0, A/B cell
             lean-single  -DPRAM_ENABLE_AB=0 -DPRAM_ENABLE_REGIONS=0, single-slot cell
@@ -234,7 +260,7 @@ for t in $targets; do
     [ -z "$h" ] || echo "size: $t: libgcc helpers linked: $h"
     for f in memset memcpy memmove memcmp; do
         progs=$(grep -lx "$f" "$out/$t"/*/*.libc 2>/dev/null | sed 's|.*/||; s|\.libc$||' | sort -u |
-            sed 's/^pw$/pw-equiv/; s/^pw_edit$/+edit/; s/^fw$/struct/' | tr '\n' ' ')
+            sed 's/^pw$/pw-equiv/; s/^pw_edit$/+edit/; s/^fw$/struct/; s/^ring$/ring-log/' | tr '\n' ' ')
         [ -z "$progs" ] || echo "size: $t: GCC emitted a $f call (size_libc.c's counted) in: $progs"
     done
 done
