@@ -426,8 +426,9 @@ static int make_room(pram_buf_t *b, uintptr_t data, uint32_t need, uint32_t *at)
     uint32_t D = data_size(d);
     span_t s;
     int rc;
-    /* The common case first: records held and room at the tail. */
-    if (b->count && (b->wrap ? b->head - b->tail : D - b->tail) >= need) {
+    /* The common case first: room at the tail (an empty buffer's tail is
+     * its head, so nothing to commit either). */
+    if ((b->wrap ? b->head - b->tail : D - b->tail) >= need) {
         *at = b->tail;
         return PRAM_OK;
     }
