@@ -19,6 +19,7 @@
 #include "pram_cell.h"
 #include "pram_config.h"
 #include "pram_crc.h"
+#include "pram_reboot.h"
 #include "pram_error.h"
 #include "pram_region.h"
 #include "pram_region_map.h"

@@ -177,6 +177,13 @@
 #  endif
 #endif
 
+/* The reset-cause port pram_reboot_boot() reads (pram_reboot.h lists them:
+ * pram_reset_port_stm32f4, _nrf52, _rp2040, _samd51, ...).  Default: none,
+ * which reports only what pram itself knows (marks, crashes, cold RAM). */
+#ifndef PRAM_RESET_PORT
+#  define PRAM_RESET_PORT pram_reset_port_none
+#endif
+
 /* Test hook on the store primitive, off by default.  When defined,
  * PRAM_STORE_HOOK(region, pos, old, value_ptr) runs before each 32-bit store
  * (region/pos: the location as containers see it; old: its current contents;
