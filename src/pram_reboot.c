@@ -21,7 +21,11 @@ typedef struct reboot_record {
 /* Schema: bump when reboot_record_t changes meaning. */
 #define RECORD_SCHEMA 0x7B01u
 
-PRAM_CELL_DECLARE(pram__reboot_record, reboot_record_t, RECORD_SCHEMA, PRAM_AB);
+/* A/B, so that a reset in the middle of an update keeps the previous record
+ * (with A/B compiled out, a torn update reads as a lost record: cold). */
+#define RECORD_MODE (PRAM_ENABLE_AB ? PRAM_AB : PRAM_SINGLE)
+
+PRAM_CELL_DECLARE(pram__reboot_record, reboot_record_t, RECORD_SCHEMA, RECORD_MODE);
 PRAM_CELL_DEFINE(pram__reboot_record);
 
 static pram_reboot_report_t report;
