@@ -24,6 +24,7 @@
 
 #include <stdint.h>
 
+#include "pram_cell.h"
 #include "pram_config.h"
 
 #ifdef __cplusplus
@@ -54,7 +55,7 @@ typedef enum pram_reboot_reason {
 #define PRAM_RESET_LOCKUP 0x20u
 #define PRAM_RESET_OTHER 0x40u /* a cause with no reason of its own (wake-up, debugger, ...) */
 
-/* A reset-cause port: one small file per vendor register (src/reset/). */
+/* A reset-cause port: one small file per vendor (src/pram_reset_*.c). */
 typedef struct pram_reset_port {
     const char *name;
     uint32_t (*read)(void);            /* the raw register(s), unmodified     */
@@ -151,6 +152,10 @@ const pram_reboot_report_t *pram_reboot_boot_with(const pram_reset_port_t *port)
 /* Host programs that simulate several boots in one process: forget this
  * boot's report, as a reset would (the record is untouched). */
 void pram_reboot_new_boot(void);
+/* The record's cell (an A/B cell in .noinit): for host programs that keep
+ * it in a file between runs, and tools that read it from a RAM image.  Its
+ * storage is addr .. addr + 2 * slot_size. */
+const pram_cell_t *pram_reboot_cell(void);
 
 #ifdef __cplusplus
 }

@@ -36,4 +36,8 @@ void pram_test_hw_store(volatile void *addr, unsigned width, uint32_t value);
 #define PRAM_HW_STORE16(a, v) pram_test_hw_store((volatile void *)(a), 2u, (uint32_t)(v))
 #define PRAM_HW_STORE8(a, v) pram_test_hw_store((volatile void *)(a), 1u, (uint32_t)(v))
 
+/* Reset-cause ports' register accesses go to the register models
+ * (tests/support/reset_model.c). */
+#include "reset_model_config.h"
+
 #endif
