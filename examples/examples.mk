@@ -4,16 +4,32 @@
 #
 #   make fw               firmware ELFs for every board below
 #   make check-elf        readelf gate on every ELF (+ proof the gate bites)
-#   make qemu-boot-count  boot counter across real resets: mps2-an385 (M3),
-#                         mps2-an505 (M33), the INSERT variant, netduinoplus2
+#   make qemu-boot-count  boot counter across real resets, each boot's reboot
+#                         reason checked (power-on, marked, unmarked, and a
+#                         watchdog reset where QEMU emulates one):
+#                         mps2-an385 (M3), mps2-an505 (M33), the INSERT
+#                         variant, netduinoplus2 (M4), microbit (M0)
 #   make qemu-crash-log   crash log across real faults and resets, each report
 #                         checked against the ELF: mps2-an385, mps2-an505
 #                         (its log a ring; most faults come in the middle of
 #                         a log line, which the handler takes over)
 #   make qemu-test        both of the above
 #   make demo-crash-log   the crash log on the host and on QEMU, for `make demo`
+#   make fw-run BOARD=microbit APP=boot_count
+#                         builds one app for one board, runs it on QEMU and
+#                         shows its output (no checks)
 #
 # Outputs: $(BUILD)/fw/<board>/<app>.elf (+ .map), objects under .../obj/.
+#
+# Another app on a board (a test's own .mk, included after this file):
+#   FW_SRCS_myapp := tests/x/myapp.c        (besides examples/common + core)
+#   $(eval $(call FW_APP_RULES,microbit,myapp))
+# gives $(FW_DIR)/microbit/myapp.elf; run it with
+#   QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh [checks] microbit ELF LINES...
+# or by hand: qemu-system-arm -M microbit -nographic
+#   -semihosting-config enable=on,target=native -kernel ELF
+# (sources under tests/ need an object rule of their own: FW_OBJ_RULES only
+# compiles src/ and examples/).
 
 ARM_READELF ?= arm-none-eabi-readelf
 QEMU_ARM    ?= qemu-system-arm
@@ -33,24 +49,35 @@ FW_LDFLAGS := -nostartfiles -Wl,--gc-sections -Wl,--orphan-handling=error \
 FW_COMMON_SRCS := $(wildcard examples/common/*.c)
 FW_CORE_SRCS   := $(LIB_SRCS)
 
+# The micro:bit's Cortex-M0 (Armv6-M), which the top Makefile's CPU list
+# (M0+ there) does not name.
+ARM_FLAGS_cortex-m0 ?= -mcpu=cortex-m0 -mfloat-abi=soft
+
 # ---- Boards ---------------------------------------------------------------
 # FW_CPU_<board>: a CPU of the top Makefile (ARM_FLAGS_<cpu>).
 # FW_LD_<board>: linker-script options; FW_LDDEPS_<board>: the files.
 # FW_QEMU_<board>: qemu-system-arm machine, empty if it only gets built.
 # FW_APPS_<board>: examples built for it.
-FW_BOARDS := mps2-an385 mps2-an505 mps2-an385-insert stm32f4
+# FW_WDOG_<board>: address of a CMSDK APB watchdog QEMU emulates there with
+# its interrupt on NMI (examples/common/wdog.c), empty if none.
+# FW_BOARD_DEFS_<board>: compiler options for everything built for it.
+FW_BOARDS := mps2-an385 mps2-an505 mps2-an385-insert stm32f4 microbit
 
 FW_CPU_mps2-an385    := cortex-m3
 FW_LD_mps2-an385     := -T ld/mps2_an385.ld
 FW_LDDEPS_mps2-an385 := ld/mps2_an385.ld ld/pram_noinit.ld ld/nonalloc.ld
 FW_QEMU_mps2-an385   := mps2-an385
 FW_APPS_mps2-an385   := boot_count crash_log
+FW_WDOG_mps2-an385   := 0x40008000
 
 FW_CPU_mps2-an505    := cortex-m33
 FW_LD_mps2-an505     := -T ld/mps2_an505.ld
 FW_LDDEPS_mps2-an505 := ld/mps2_an505.ld ld/pram_noinit.ld ld/nonalloc.ld
 FW_QEMU_mps2-an505   := mps2-an505
 FW_APPS_mps2-an505   := boot_count crash_log
+# The Secure watchdog: the Non-secure one (0x40081000) interrupts on IRQ 1,
+# not NMI, and resets all the same.
+FW_WDOG_mps2-an505   := 0x50081000
 
 # The INSERT fragment on a script that knows nothing about pram (standing in
 # for a vendor's), same machine: proves ld/pram_noinit_insert.ld end to end.
@@ -59,6 +86,7 @@ FW_LD_mps2-an385-insert     := -T ld/pram_noinit_insert.ld -T examples/common/ve
 FW_LDDEPS_mps2-an385-insert := ld/pram_noinit_insert.ld examples/common/vendor_mps2_an385.ld ld/nonalloc.ld
 FW_QEMU_mps2-an385-insert   := mps2-an385
 FW_APPS_mps2-an385-insert   := boot_count
+FW_WDOG_mps2-an385-insert   := 0x40008000
 
 # STM32F405/407 (Cortex-M4F): QEMU's netduinoplus2 is an STM32F405, so the
 # boot counter runs there too; the backup-SRAM example is built and gated only
@@ -68,6 +96,24 @@ FW_LD_stm32f4     := -T ld/stm32f4_bkpsram.ld
 FW_LDDEPS_stm32f4 := ld/stm32f4_bkpsram.ld ld/pram_noinit.ld ld/nonalloc.ld
 FW_QEMU_stm32f4   := netduinoplus2
 FW_APPS_stm32f4   := boot_count bkpsram
+
+# BBC micro:bit v1: nRF51822, Cortex-M0 (Armv6-M), 256 KiB flash at 0,
+# 16 KiB RAM at 0x20000000 (examples/common/microbit.ld).  Measured on
+# QEMU 7.2: semihosting (bkpt 0xab) works on this M0; SYSRESETREQ resets the
+# machine, re-runs the image and keeps .noinit; no watchdog (the nRF51 WDT
+# at 0x40010000 is an unimplemented region) and no usable reset cause (the
+# POWER/CLOCK block is a stub reading 1 everywhere: RESETREAS always says
+# RESETPIN and does not clear, so pram_reset_port_nrf52 must not be used
+# here); a lockup (a fault QEMU cannot escalate, e.g. in HardFault) aborts
+# QEMU ("qemu: fatal: Lockup: can't escalate 3 to HardFault", exit status
+# 134) instead of resetting.
+FW_CPU_microbit    := cortex-m0
+FW_LD_microbit     := -T examples/common/microbit.ld
+FW_LDDEPS_microbit := examples/common/microbit.ld ld/pram_noinit.ld ld/nonalloc.ld
+FW_QEMU_microbit   := microbit
+FW_APPS_microbit   := boot_count
+
+$(foreach b,$(FW_BOARDS),$(eval FW_BOARD_DEFS_$(b) += $(if $(FW_WDOG_$(b)),-DFW_WDOG_BASE=$(FW_WDOG_$(b))u)))
 
 # ---- Apps -----------------------------------------------------------------
 # FW_SRCS_<app>: its sources besides examples/common and the core.
@@ -92,22 +138,23 @@ fw_obj = $(patsubst examples/%.S,$(call fw_objdir,$(1),$(3))/%.o,$(patsubst exam
 fw_core_obj = $(patsubst src/%.c,$(call fw_objdir,$(1),$(2))/core/%.o,$(FW_CORE_SRCS))
 
 # $(1) board, $(2) object directory, $(3) extra pram options (objects built
-# with some also depend on this file, where the options are set)
+# with some, or with FW_BOARD_DEFS_<board>, also depend on this file, where
+# the options are set)
 define FW_OBJ_RULES
-$(2)/core/%.o: src/%.c $(if $(3),examples/examples.mk) | deps
+$(2)/core/%.o: src/%.c $(if $(3)$(FW_BOARD_DEFS_$(1)),examples/examples.mk) | deps
 	@mkdir -p $$(@D)
 	$$(call say,CC,$$@)
-	$(Q)$(ARM_CC) $(FW_CFLAGS) $(3) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
+	$(Q)$(ARM_CC) $(FW_CFLAGS) $(3) $(FW_BOARD_DEFS_$(1)) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
 
-$(2)/%.o: examples/%.c $(if $(3),examples/examples.mk) | deps
+$(2)/%.o: examples/%.c $(if $(3)$(FW_BOARD_DEFS_$(1)),examples/examples.mk) | deps
 	@mkdir -p $$(@D)
 	$$(call say,CC,$$@)
-	$(Q)$(ARM_CC) $(FW_CFLAGS) $(3) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
+	$(Q)$(ARM_CC) $(FW_CFLAGS) $(3) $(FW_BOARD_DEFS_$(1)) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
 
-$(2)/%.o: examples/%.S $(if $(3),examples/examples.mk) | deps
+$(2)/%.o: examples/%.S $(if $(3)$(FW_BOARD_DEFS_$(1)),examples/examples.mk) | deps
 	@mkdir -p $$(@D)
 	$$(call say,CC,$$@)
-	$(Q)$(ARM_CC) $(FW_CFLAGS) $(3) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
+	$(Q)$(ARM_CC) $(FW_CFLAGS) $(3) $(FW_BOARD_DEFS_$(1)) $(ARM_FLAGS_$(FW_CPU_$(1))) -MMD -MP -c $$< -o $$@
 endef
 
 # $(1) board: the shared objects, and those of its apps with FW_DEFS_<app>.
@@ -145,6 +192,21 @@ $(FW_BAD_ELF): $(call fw_obj,mps2-an385,$(FW_SRCS_boot_count) $(FW_COMMON_SRCS))
 	$(Q)$(ARM_CC) $(ARM_COMMON) $(ARM_FLAGS_cortex-m3) $(FW_LDFLAGS) -T examples/tools/bad_layout.ld \
 	    -Wl,-Map=$@.map $(filter %.o,$^) -o $@
 
+# The watchdog check must be seen to fail too: boot_count with an NMI handler
+# that marks nothing, whose watchdog reset must then read "unknown".
+FW_NOMARK_ELF := $(FW_DIR)/mps2-an385/boot_count_nmi_unmarked.elf
+$(FW_DIR)/mps2-an385/obj-nmi-unmarked/boot_count_fw.o: examples/boot_count/boot_count_fw.c examples/examples.mk | deps
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(ARM_CC) $(FW_CFLAGS) $(FW_BOARD_DEFS_mps2-an385) $(ARM_FLAGS_cortex-m3) -DBOOT_COUNT_NMI_MARKS=0 \
+	    -MMD -MP -c $< -o $@
+$(FW_NOMARK_ELF): $(FW_DIR)/mps2-an385/obj-nmi-unmarked/boot_count_fw.o \
+                  $(call fw_obj,mps2-an385,$(FW_COMMON_SRCS)) $(call fw_core_obj,mps2-an385) \
+                  $(FW_LDDEPS_mps2-an385)
+	$(call say,LD,$@)
+	$(Q)$(ARM_CC) $(ARM_COMMON) $(ARM_FLAGS_cortex-m3) $(FW_LDFLAGS) $(FW_LD_mps2-an385) \
+	    -Wl,-Map=$@.map $(filter %.o,$^) -o $@
+
 .PHONY: check-elf
 check-elf: $(FW_ELFS) $(FW_BAD_ELF)
 	@set -e; for c in $(FW_CHECKS); do \
@@ -157,20 +219,63 @@ check-elf: $(FW_ELFS) $(FW_BAD_ELF)
 	@echo "check-elf: $(words $(FW_ELFS)) firmware ELFs pass"
 
 # ---- QEMU -----------------------------------------------------------------
-FW_BOOT_LINES := "boot 1" "boot 2" "boot 3" "boot 4" "boot 5" "boot_count: done, 5 boots across 4 resets"
+# The boot counter (examples/boot_count/boot_count_fw.c) reports each boot's
+# reboot reason through pram_reboot; every line is checked, in order, and the
+# "boot N:" lines exactly (no boot more or fewer).  Boards with a watchdog
+# (FW_WDOG_<board>) get one more reset, through it: its NMI marks the reason.
+# The reset-cause port is "none" on all of them (QEMU models no reset-cause
+# register on these boards: mps2-an505's RESET_SYNDROME reads 1, power-on,
+# after every reset), so the unmarked SYSRESETREQ reads "unknown".
+FW_BOOT_LINES_wdog := \
+    "boot 1: power-on (cold); unexpected reboots 0 -> reset marked user 1" \
+    "boot 2: software (mark user 1); unexpected reboots 0 -> reset unmarked" \
+    "boot 3: unknown; unexpected reboots 1 -> watchdog, not fed" \
+    "boot 4: watchdog (mark watchdog); unexpected reboots 2 -> reset marked update 2" \
+    "boot 5: software (mark update 2); unexpected reboots 2" \
+    "boot_count: done, 5 boots across 4 resets, 2 unexpected"
+FW_BOOT_LINES_nowdog := \
+    "boot 1: power-on (cold); unexpected reboots 0 -> reset marked user 1" \
+    "boot 2: software (mark user 1); unexpected reboots 0 -> reset unmarked" \
+    "boot 3: unknown; unexpected reboots 1 -> reset marked update 2" \
+    "boot 4: software (mark update 2); unexpected reboots 1" \
+    "boot_count: done, 4 boots across 3 resets, 1 unexpected"
+fw_boot_lines = $(if $(FW_WDOG_$(1)),$(FW_BOOT_LINES_wdog),$(FW_BOOT_LINES_nowdog))
 FW_QEMU_BOARDS := $(foreach b,$(FW_BOARDS),$(if $(FW_QEMU_$(b)),$(if $(filter boot_count,$(FW_APPS_$(b))),$(b))))
+FW_WDOG_BOARDS := $(foreach b,$(FW_QEMU_BOARDS),$(if $(FW_WDOG_$(b)),$(b)))
 
 .PHONY: qemu-boot-count
-qemu-boot-count: deps $(foreach b,$(FW_QEMU_BOARDS),$(FW_DIR)/$(b)/boot_count.elf) $(FW_BAD_ELF)
+qemu-boot-count: deps $(foreach b,$(FW_QEMU_BOARDS),$(FW_DIR)/$(b)/boot_count.elf) $(FW_BAD_ELF) $(FW_NOMARK_ELF)
 	@set -e; \
 	$(foreach b,$(FW_QEMU_BOARDS),\
-	  QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 30 -x '^boot [0-9]+$$' \
+	  QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 30 -x '^boot [0-9]+:' \
 	    -l $(FW_DIR)/$(b)/boot_count.qemu.log $(FW_QEMU_$(b)) $(FW_DIR)/$(b)/boot_count.elf \
-	    "boot_count: no valid counter (PRAM_ERR_INVALID), starting from 0" $(FW_BOOT_LINES);) \
+	    $(call fw_boot_lines,$(b));) \
 	echo "qemu-boot-count: control run, .noinit inside a loaded segment (must never count past 1):"; \
-	QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 3 -s timeout -f '^boot ([02-9]|[1-9][0-9]+)$$' \
-	  -l $(FW_DIR)/mps2-an385/boot_count_bad_layout.qemu.log mps2-an385 $(FW_BAD_ELF) "boot 1" "boot 1" "boot 1"; \
-	echo "qemu-boot-count: ok: $(words $(FW_QEMU_BOARDS)) boards counted 1..5 across real resets"
+	QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 3 -s timeout -f '^boot ([02-9]|[1-9][0-9]+):' \
+	  -l $(FW_DIR)/mps2-an385/boot_count_bad_layout.qemu.log mps2-an385 $(FW_BAD_ELF) \
+	  "boot 1: power-on (cold); unexpected reboots 0 -> reset marked user 1" \
+	  "boot 1: power-on (cold); unexpected reboots 0 -> reset marked user 1" \
+	  "boot 1: power-on (cold); unexpected reboots 0 -> reset marked user 1"; \
+	echo "qemu-boot-count: control run, the watchdog's NMI marks nothing (its reset must read unknown):"; \
+	QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 30 -x '^boot [0-9]+:' \
+	  -l $(FW_DIR)/mps2-an385/boot_count_nmi_unmarked.qemu.log mps2-an385 $(FW_NOMARK_ELF) \
+	  "boot 1: power-on (cold); unexpected reboots 0 -> reset marked user 1" \
+	  "boot 2: software (mark user 1); unexpected reboots 0 -> reset unmarked" \
+	  "boot 3: unknown; unexpected reboots 1 -> watchdog, not fed" \
+	  "boot 4: unknown; unexpected reboots 2" \
+	  "boot_count: done, 4 boots across 3 resets, 2 unexpected"; \
+	echo "qemu-boot-count: ok: $(words $(FW_QEMU_BOARDS)) boards reported power-on, a marked reset (software), an unmarked one (unknown) and the counts across real resets; $(words $(FW_WDOG_BOARDS)) ($(strip $(FW_WDOG_BOARDS))) also a watchdog reset, which only its NMI's mark makes watchdog"
+
+# One app on one board, on QEMU, output shown and not checked:
+#   make fw-run BOARD=microbit APP=boot_count
+.PHONY: fw-run
+# (APP: any app with an ELF rule for BOARD, FW_APPS_<board> or a .mk's own.)
+fw-run: deps $(if $(filter $(BOARD),$(FW_BOARDS)),$(if $(APP),$(FW_DIR)/$(BOARD)/$(APP).elf))
+	@[ -n "$(filter $(BOARD),$(FW_BOARDS))" ] && [ -n "$(FW_QEMU_$(BOARD))" ] || \
+	  { echo "fw-run: BOARD=<one of: $(foreach b,$(FW_BOARDS),$(if $(FW_QEMU_$(b)),$(b)))>"; exit 2; }
+	@[ -n "$(APP)" ] || { echo "fw-run: APP=<e.g. one of: $(FW_APPS_$(BOARD))>"; exit 2; }
+	timeout 30 $(QEMU_ARM) -M $(FW_QEMU_$(BOARD)) -nographic -semihosting-config enable=on,target=native \
+	    -kernel $(FW_DIR)/$(BOARD)/$(APP).elf </dev/null
 
 # ---- Crash log ----------------------------------------------------------------
 # Real faults on QEMU (examples/crash_log): each report's pc must be the

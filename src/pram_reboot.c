@@ -179,6 +179,11 @@ const pram_reboot_report_t *pram_reboot_boot(void)
     return pram_reboot_boot_with(&PRAM_RESET_PORT);
 }
 
+const pram_cell_t *pram_reboot_cell(void)
+{
+    return &pram__reboot_record;
+}
+
 void pram_reboot_new_boot(void)
 {
     report_ready = 0u;

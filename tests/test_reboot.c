@@ -51,16 +51,15 @@ static const pram_reboot_report_t *boot(uint32_t causes)
 }
 
 /* The record's storage, through its (global) descriptor. */
-extern const pram_cell_t pram__reboot_record;
 
 static uint8_t *rec_mem(void)
 {
-    return (uint8_t *)pram__reboot_record.addr;
+    return (uint8_t *)pram_reboot_cell()->addr;
 }
 
 static size_t rec_bytes(void)
 {
-    return (size_t)pram__reboot_record.slot_size * 2u;
+    return (size_t)pram_reboot_cell()->slot_size * 2u;
 }
 
 static void wipe(uint8_t fill)

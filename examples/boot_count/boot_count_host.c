@@ -1,47 +1,99 @@
-/* Boot counter on the host: each run of this program is one boot.
+/* Boot counter on the host: each run of this program is one boot, and it
+ * says why the last one ended, through pram_reboot (pram_reboot.h).
  *
- * The "RAM that survives reset" is a file mapped MAP_SHARED (pram_host.h);
- * the cell sits at offset 0 of a region over it, exactly as it would sit in
- * battery-backed SRAM on a board.  Usage: boot_count_host FILE
- */
+ * Every run calls pram_reboot_boot(), prints the reason, the boot count and
+ * the unexpected-reboot count since cold boot, acknowledges the report, and
+ * ends as firmware ends a boot it chose to end: pram_reboot_mark(
+ * PRAM_MARK_USER, boot), then exit (the "reset").  With `unmarked` it exits
+ * without a mark, and the next run reports "unknown": the host has no
+ * reset-cause register (the "none" port), so nothing tells that reset from
+ * any other, and it counts as unexpected.
+ *
+ * Where the record lives: pram_reboot keeps it in its own cell in .noinit,
+ * and no RAM of a process outlives it.  So FILE is the RAM that survives:
+ * mapped MAP_SHARED (pram_host.h), copied into the record before the boot
+ * call and back after every call that changes the record.  A process killed
+ * between a change and its copy-back loses that change, as firmware loses a
+ * store that power failed before; the record's A/B slots and CRCs make a
+ * torn copy read as the previous value, never a mix.
+ *
+ * Usage: boot_count_host FILE [unmarked] */
 #include <stdio.h>
+#include <string.h>
 
 #include "pram/pram.h"
 #include "pram/pram_host.h"
+#include "pram/pram_reboot.h"
 
-typedef struct {
-    uint32_t boots;
-} boot_info_t;
+/* The library's reboot record lives in this process's .noinit, which does
+ * not outlive it: it is copied from the RAM file before the boot call and
+ * back after every call that changes it (pram_reboot_cell() says where). */
+static unsigned char *ram;
+static size_t ram_size;
 
-static pram_region_t ram = PRAM_REGION(0, 64, 0, 0); /* base set at run time */
+static void ram_load(void)
+{
+    memcpy(pram_reboot_cell()->addr, ram, ram_size);
+}
 
-PRAM_CELL_DECLARE_IN(boot_info, boot_info_t, 1, PRAM_AB);
-PRAM_CELL_DEFINE_IN(boot_info, &ram, 0);
+static void ram_save(void)
+{
+    memcpy(ram, pram_reboot_cell()->addr, ram_size);
+}
+
+static const char *mark_name(uint32_t mark)
+{
+    switch (mark) {
+    case PRAM_MARK_UPDATE:
+        return "update";
+    case PRAM_MARK_USER:
+        return "user";
+    case PRAM_MARK_LOW_BATTERY:
+        return "low battery";
+    case PRAM_MARK_WATCHDOG:
+        return "watchdog";
+    default:
+        return "app";
+    }
+}
 
 int main(int argc, char **argv)
 {
-    boot_info_t bi;
-    int created, rc;
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s RAM-FILE\n", argv[0]);
+    const pram_reboot_report_t *r;
+    int marked, rc;
+    if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "unmarked") != 0)) {
+        fprintf(stderr, "usage: %s RAM-FILE [unmarked]\n", argv[0]);
         return 2;
     }
-    ram.base = pram_host_map(argv[1], ram.size, &created);
-    if (!ram.base) {
+    marked = argc == 2;
+    ram_size = (size_t)pram_reboot_cell()->slot_size * 2u; /* A/B */
+    ram = pram_host_map(argv[1], ram_size, NULL);
+    if (!ram) {
         perror(argv[1]);
         return 1;
     }
-    rc = boot_info_get(&bi);
-    if (rc != PRAM_OK) {
-        printf("boot: no valid counter (%s) - starting from 0\n", pram_strerror(rc));
-        bi.boots = 0;
+    ram_load();
+
+    r = pram_reboot_boot();
+    ram_save();
+    printf("boot %u: %s", (unsigned)r->boots, pram_reboot_reason_name(r->reason));
+    if (r->cold)
+        printf(" (cold)");
+    else if (r->mark != PRAM_MARK_NONE)
+        printf(" (mark %s %u)", mark_name(r->mark), (unsigned)r->mark_arg);
+    printf("; unexpected reboots %u", (unsigned)r->unexpected);
+    rc = pram_reboot_ack(); /* printed is sent: the next crash is kept */
+    ram_save();
+    if (rc == PRAM_OK && marked) {
+        rc = pram_reboot_mark(PRAM_MARK_USER, r->boots);
+        ram_save();
+        printf(" -> exit marked user %u\n", (unsigned)r->boots);
+    } else {
+        printf(" -> exit unmarked\n");
     }
-    bi.boots++;
-    rc = boot_info_set(&bi);
     if (rc != PRAM_OK) {
-        fprintf(stderr, "set failed: %s\n", pram_strerror(rc));
+        fprintf(stderr, "boot_count_host: %s\n", pram_strerror(rc));
         return 1;
     }
-    printf("boot %u\n", (unsigned)bi.boots);
-    return pram_host_unmap((void *)ram.base, ram.size) == 0 ? 0 : 1;
+    return pram_host_unmap(ram, ram_size) == 0 ? 0 : 1;
 }

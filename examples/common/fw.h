@@ -35,6 +35,13 @@ FW_NORETURN void fw_exit(int status);
  * machine and re-runs the image; .noinit survives, see ld/pram_noinit.ld). */
 FW_NORETURN void fw_reset(void);
 
+/* ---- Watchdog (examples/common/wdog.c) ------------------------------------ */
+/* Starts the board's watchdog, never to be fed: after `ticks` of its clock
+ * it raises NMI (the early warning), after as many again it resets the
+ * machine.  Returns 1, or 0 on a board without one (nothing started).  The
+ * board is chosen at build time (FW_WDOG_BASE, examples/examples.mk). */
+int fw_wdog_start(uint32_t ticks);
+
 /* ---- Formatting without printf ------------------------------------------- */
 #define FW_U32_DEC_SIZE 11u  /* "4294967295" + NUL */
 #define FW_I32_DEC_SIZE 12u  /* "-2147483648" + NUL */

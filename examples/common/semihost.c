@@ -1,7 +1,8 @@
 /* Semihosting output and exit, and the system reset.
  *
  * Semihosting on M-profile is `bkpt 0xab` with the operation in r0 and its
- * argument in r1 (Armv7-M and Armv8-M alike).  QEMU serves it when started
+ * argument in r1 (Armv6-M, Armv7-M and Armv8-M alike: QEMU 7.2 serves it on
+ * the micro:bit's Cortex-M0 too).  QEMU serves it when started
  * with -semihosting-config enable=on; target=native sends output to QEMU's
  * own stdout. */
 #include <stdint.h>

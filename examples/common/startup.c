@@ -1,4 +1,5 @@
-/* Vector table and reset code for the example firmware (Armv7-M, Armv8-M).
+/* Vector table and reset code for the example firmware (Armv6-M, Armv7-M,
+ * Armv8-M; on Armv6-M slots 4-7 are reserved and never taken).
  *
  * Reset_Handler sets up .data and .bss and nothing else: the persistent
  * .noinit section (ld/pram_noinit.ld) sits outside both, and not touching it
