@@ -212,7 +212,7 @@ demo: deps $(BUILD)/host/examples/boot_count/boot_count_host
 	@echo "== boot counter on the host: each run is a boot, RAM is $(DEMO_DIR)/boot_count.ram"
 	@for i in 1 2 3 4; do $(BUILD)/host/examples/boot_count/boot_count_host $(DEMO_DIR)/boot_count.ram || exit 1; done
 	@$(MAKE) --no-print-directory qemu-boot-count >$(DEMO_DIR)/qemu.out 2>&1 || { cat $(DEMO_DIR)/qemu.out; exit 1; }
-	@echo "== boot counter on QEMU mps2-an385 (Cortex-M3): real guest resets via SYSRESETREQ"
+	@echo "== boot counter on QEMU mps2-an385 (Cortex-M3): real guest resets (SYSRESETREQ and the watchdog), each boot's reason from pram_reboot"
 	@sed 's/^/   /' $(BUILD)/fw/mps2-an385/boot_count.qemu.log
 	@echo "== boot counter on QEMU mps2-an505 (Cortex-M33)"
 	@sed 's/^/   /' $(BUILD)/fw/mps2-an505/boot_count.qemu.log
