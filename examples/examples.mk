@@ -9,10 +9,10 @@
 #                         watchdog reset where QEMU emulates one):
 #                         mps2-an385 (M3), mps2-an505 (M33), the INSERT
 #                         variant, netduinoplus2 (M4), microbit (M0)
-#   make qemu-crash-log   crash log across real faults and resets, each report
-#                         checked against the ELF: mps2-an385, mps2-an505
-#                         (its log a ring; most faults come in the middle of
-#                         a log line, which the handler takes over)
+#   make qemu-crash-log   crash log across real faults and resets (pram_fault,
+#                         pram_reboot), each report checked against the ELF:
+#                         mps2-an385 (M3), mps2-an386 (M4F, FPU frames),
+#                         mps2-an505 (M33), microbit (M0: HardFault only)
 #   make qemu-test        both of the above
 #   make demo-crash-log   the crash log on the host and on QEMU, for `make demo`
 #   make fw-run BOARD=microbit APP=boot_count
@@ -61,7 +61,7 @@ ARM_FLAGS_cortex-m0 ?= -mcpu=cortex-m0 -mfloat-abi=soft
 # FW_WDOG_<board>: address of a CMSDK APB watchdog QEMU emulates there with
 # its interrupt on NMI (examples/common/wdog.c), empty if none.
 # FW_BOARD_DEFS_<board>: compiler options for everything built for it.
-FW_BOARDS := mps2-an385 mps2-an505 mps2-an385-insert stm32f4 microbit
+FW_BOARDS := mps2-an385 mps2-an386 mps2-an505 mps2-an385-insert stm32f4 microbit
 
 FW_CPU_mps2-an385    := cortex-m3
 FW_LD_mps2-an385     := -T ld/mps2_an385.ld
@@ -69,6 +69,14 @@ FW_LDDEPS_mps2-an385 := ld/mps2_an385.ld ld/pram_noinit.ld ld/nonalloc.ld
 FW_QEMU_mps2-an385   := mps2-an385
 FW_APPS_mps2-an385   := boot_count crash_log
 FW_WDOG_mps2-an385   := 0x40008000
+
+# The AN385 map with a Cortex-M4F: the crash log built hard-float, so that a
+# fault with the FPU in use stacks the extended frame.
+FW_CPU_mps2-an386    := cortex-m4
+FW_LD_mps2-an386     := $(FW_LD_mps2-an385)
+FW_LDDEPS_mps2-an386 := $(FW_LDDEPS_mps2-an385)
+FW_QEMU_mps2-an386   := mps2-an386
+FW_APPS_mps2-an386   := crash_log
 
 FW_CPU_mps2-an505    := cortex-m33
 FW_LD_mps2-an505     := -T ld/mps2_an505.ld
@@ -111,7 +119,7 @@ FW_CPU_microbit    := cortex-m0
 FW_LD_microbit     := -T examples/common/microbit.ld
 FW_LDDEPS_microbit := examples/common/microbit.ld ld/pram_noinit.ld ld/nonalloc.ld
 FW_QEMU_microbit   := microbit
-FW_APPS_microbit   := boot_count
+FW_APPS_microbit   := boot_count crash_log
 
 $(foreach b,$(FW_BOARDS),$(eval FW_BOARD_DEFS_$(b) += $(if $(FW_WDOG_$(b)),-DFW_WDOG_BASE=$(FW_WDOG_$(b))u)))
 
@@ -120,7 +128,7 @@ $(foreach b,$(FW_BOARDS),$(eval FW_BOARD_DEFS_$(b) += $(if $(FW_WDOG_$(b)),-DFW_
 # FW_CHECK_<app>: check_elf.sh options (persistent sections besides .noinit).
 FW_SRCS_boot_count := examples/boot_count/boot_count_fw.c
 FW_SRCS_bkpsram    := examples/bkpsram/bkpsram_fw.c
-FW_SRCS_crash_log  := examples/crash_log/crash_log_fw.c examples/crash_log/crash_log_shim.S
+FW_SRCS_crash_log  := examples/crash_log/crash_log_fw.c
 FW_CHECK_bkpsram   := -s .bkpsram
 # FW_DEFS_<app>: pram options for that app only.  The core and the app must
 # see the same configuration, so such an app gets its own objects, core
@@ -128,6 +136,12 @@ FW_CHECK_bkpsram   := -s .bkpsram
 # crash_log: pram calls mask interrupts (PRIMASK), as a log that ISRs also
 # write wants.
 FW_DEFS_crash_log  := -DPRAM_CRITICAL=PRAM_CRITICAL_PRIMASK
+# FW_LDFLAGS_<app>: link options for that app only.  crash_log: the RAM
+# pram_fault's handler may read stacks from, as the linker symbols it looks
+# for (a script of one's own would say pram_fault_ram_start = ORIGIN(RAM);
+# and so on): everything from .noinit, first in RAM, to the top of the stack.
+FW_LDFLAGS_crash_log := -Wl,--defsym=pram_fault_ram_start=__pram_noinit_start \
+                        -Wl,--defsym=pram_fault_ram_end=__stack_top
 
 # Sources may be C or assembly (.S, preprocessed): both give obj/<path>.o.
 # $(1) board, $(2) sources, $(3) app (optional: its objects if it has
@@ -168,7 +182,7 @@ define FW_APP_RULES
 $(FW_DIR)/$(1)/$(2).elf: $(call fw_obj,$(1),$(FW_SRCS_$(2)) $(FW_COMMON_SRCS),$(2)) \
                          $(call fw_core_obj,$(1),$(2)) $(FW_LDDEPS_$(1)) examples/examples.mk
 	$$(call say,LD,$$@)
-	$(Q)$(ARM_CC) $(ARM_COMMON) $(ARM_FLAGS_$(FW_CPU_$(1))) $(FW_LDFLAGS) $(FW_LD_$(1)) \
+	$(Q)$(ARM_CC) $(ARM_COMMON) $(ARM_FLAGS_$(FW_CPU_$(1))) $(FW_LDFLAGS) $(FW_LDFLAGS_$(2)) $(FW_LD_$(1)) \
 	    -Wl,-Map=$$@.map $$(filter %.o,$$^) -o $$@
 FW_ELFS += $(FW_DIR)/$(1)/$(2).elf
 FW_CHECKS += "$(FW_CHECK_$(2))|$(FW_DIR)/$(1)/$(2).elf"
@@ -278,65 +292,81 @@ fw-run: deps $(if $(filter $(BOARD),$(FW_BOARDS)),$(if $(APP),$(FW_DIR)/$(BOARD)
 	    -kernel $(FW_DIR)/$(BOARD)/$(APP).elf </dev/null
 
 # ---- Crash log ----------------------------------------------------------------
-# Real faults on QEMU (examples/crash_log): each report's pc must be the
-# crash_site_* label of the faulting instruction in the ELF, with the right
-# CFSR/HFSR bits (examples/tools/check_crash_log.sh).  And the checker must be
-# seen to fail: the same log with one pc moved is rejected.
+# Real faults on QEMU (examples/crash_log/crash_log_fw.c, a thin user of
+# pram_fault and pram_reboot): ten boots, six faults (two of them a crash
+# loop that never acks), an assertion, a marked and an unmarked reset.
+# run_qemu.sh checks every "boot N:" line (reason and counts) exactly, then
+# examples/tools/check_crash_log.sh checks each report against the ELF: pc
+# at the crash_site_* label of the faulting instruction, lr the return
+# address of its call, sp the site's own, CFSR/HFSR/BFAR (SFSR) bits exact,
+# EXC_RETURN and frame type, the assertion's pc and line, the handler's log
+# lines.  FW_CRASH_ARCH_<board> says what to expect.  And the checker must
+# be seen to fail: the same log with one pc moved is rejected.
+ARM_OBJDUMP   ?= arm-none-eabi-objdump
+ARM_ADDR2LINE ?= arm-none-eabi-addr2line
+FW_CRASH_ARCH_mps2-an385 := v7m
+FW_CRASH_ARCH_mps2-an386 := v7m-fp
+FW_CRASH_ARCH_mps2-an505 := v8m
+FW_CRASH_ARCH_microbit   := v6m
 FW_CRASH_BOARDS := $(foreach b,$(FW_BOARDS),$(if $(FW_QEMU_$(b)),$(if $(filter crash_log,$(FW_APPS_$(b))),$(b))))
-# The ring lines: the firmware prints them only after checking what they say
-# against the log (examples/crash_log/crash_log_fw.c, report_log).
-FW_CRASH_LINES  := "boot 1" \
-                   "boot 2" \
-                   "ring: 17 lines: steps 25..40 of the 40 that boot 1 logged (the ring dropped the oldest), then 1 crash line" \
-                   "boot 3" \
-                   "ring: the fault came in the middle of a line: the handler's pram_buf_takeover abandoned it, nothing of it is in the log" \
-                   "boot 4" "boot 5" "boot 6" \
-                   "ring: 14 lines: steps 29..40 of the 40 that boot 4 logged (the ring dropped the oldest), then 2 crash lines" \
-                   "ring: 2 faults came in the middle of a line: the handler's pram_buf_takeover abandoned each, nothing of them is in the log" \
-                   "crash_log: crash loop kept the first crash, counted 1 more" \
-                   "crash_log: done, 5 faults in 6 boots, 4 reports"
+FW_CRASH_LINES  := "boot 1: power-on (cold); crashes 0, unexpected 0" \
+                   "boot 2: fault; crashes 1, unexpected 1" \
+                   "boot 3: fault; crashes 2, unexpected 2" \
+                   "boot 4: fault; crashes 3, unexpected 3" \
+                   "boot 5: fault; crashes 4, unexpected 4" \
+                   "boot 6: fault; crashes 5, unexpected 5" \
+                   "boot 7: fault; crashes 6, unexpected 6" \
+                   "crash_log: crash loop: boot 4's crash kept, the 2 after it counted" \
+                   "boot 8: assert; crashes 7, unexpected 7" \
+                   "boot 9: software (mark user 8); crashes 7, unexpected 7" \
+                   "boot 10: unknown; crashes 7, unexpected 8" \
+                   "crash_log: done, 10 boots: 6 faults, 1 assert, a marked and an unmarked reset"
+# $(1) board, $(2) log: the QEMU run and the check against the ELF.
+fw_crash_run = QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 30 -x '^boot [0-9]+:' -f '^crash_log: FAIL' \
+                 -l $(2) $(FW_QEMU_$(1)) $(FW_DIR)/$(1)/crash_log.elf $(FW_CRASH_LINES)
+fw_crash_check = NM=$(ARM_NM) OBJDUMP=$(ARM_OBJDUMP) ADDR2LINE=$(ARM_ADDR2LINE) \
+                 sh examples/tools/check_crash_log.sh $(FW_CRASH_ARCH_$(1)) $(FW_DIR)/$(1)/crash_log.elf $(2)
+
+# The control: the first board's log with one pc moved must be rejected.
+FW_CRASH_CONTROL := $(firstword $(FW_CRASH_BOARDS))
 
 .PHONY: qemu-crash-log
 qemu-crash-log: deps $(foreach b,$(FW_CRASH_BOARDS),$(FW_DIR)/$(b)/crash_log.elf)
 	@set -e; \
 	$(foreach b,$(FW_CRASH_BOARDS),\
-	  QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 30 -x '^boot [0-9]+$$' -f '^crash_log: FAIL' \
-	    -l $(FW_DIR)/$(b)/crash_log.qemu.log $(FW_QEMU_$(b)) $(FW_DIR)/$(b)/crash_log.elf $(FW_CRASH_LINES); \
-	  NM=$(ARM_NM) sh examples/tools/check_crash_log.sh $(FW_DIR)/$(b)/crash_log.elf $(FW_DIR)/$(b)/crash_log.qemu.log;) \
-	b=$(firstword $(FW_CRASH_BOARDS)); \
-	awk '!d && /^record:/ { sub(/ pc=0x[0-9a-f]+/, " pc=0x00000000"); d = 1 } { print }' \
-	  $(FW_DIR)/$$b/crash_log.qemu.log >$(FW_DIR)/$$b/crash_log.doctored.log; \
-	if NM=$(ARM_NM) sh examples/tools/check_crash_log.sh $(FW_DIR)/$$b/crash_log.elf \
-	     $(FW_DIR)/$$b/crash_log.doctored.log >$(FW_DIR)/$$b/crash_log.doctored.check; then \
-	  cat $(FW_DIR)/$$b/crash_log.doctored.check; \
-	  echo "qemu-crash-log: the checker accepted a log with a wrong pc"; exit 1; fi; \
-	echo "qemu-crash-log: ok: $(words $(FW_CRASH_BOARDS)) boards, 4 crashes each reported at the faulting instruction, the ring log holding the newest lines and nothing of the 4 lines faults interrupted; the checker rejects a wrong pc:"; \
-	grep FAIL $(FW_DIR)/$$b/crash_log.doctored.check | sed 's/^/    /'
+	  $(call fw_crash_run,$(b),$(FW_DIR)/$(b)/crash_log.qemu.log); \
+	  $(call fw_crash_check,$(b),$(FW_DIR)/$(b)/crash_log.qemu.log);) \
+	b=$(FW_CRASH_CONTROL); d=$(FW_DIR)/$(FW_CRASH_CONTROL)/crash_log.doctored; \
+	awk '!d && /^crash: pc=/ { sub(/ pc=0x[0-9a-f]+/, " pc=0x00000000"); d = 1 } { print }' \
+	  $(FW_DIR)/$$b/crash_log.qemu.log >$$d.log; \
+	st=0; $(call fw_crash_check,$(FW_CRASH_CONTROL),$$d.log) >$$d.check 2>&1 || st=$$?; \
+	if [ $$st -ne 1 ] || ! grep -q 'FAIL.*: pc 0x00000000 is not crash_site_' $$d.check; then \
+	  cat $$d.check; echo "qemu-crash-log: the checker did not reject a log with a wrong pc (status $$st)"; exit 1; fi; \
+	echo "qemu-crash-log: ok: $(words $(FW_CRASH_BOARDS)) boards ($(strip $(FW_CRASH_BOARDS))), 7 crashes each reported at the faulting instruction or assertion, a crash loop keeping its first crash; the checker rejects a wrong pc:"; \
+	grep FAIL $$d.check | head -n 1 | sed 's/^/    /'
 
 # Everything that runs on QEMU.
 .PHONY: qemu-test
 qemu-test: qemu-boot-count qemu-crash-log
 	@echo "qemu-test: ok (boot counter on $(words $(FW_QEMU_BOARDS)) boards, crash log on $(words $(FW_CRASH_BOARDS)))"
 
-# The crash log for `make demo`: four runs on the host, then the firmware on
-# QEMU mps2-an385, printing what each boot saw.
+# The crash log for `make demo`: five runs on the host, then the firmware on
+# QEMU mps2-an386 (Cortex-M4F, FPU frames), printing what each boot saw.
 CRASH_DEMO_DIR := $(BUILD)/demo
-CRASH_DEMO_BOARD := mps2-an385
+CRASH_DEMO_BOARD := mps2-an386
 
 .PHONY: demo-crash-log
 demo-crash-log: deps $(BUILD)/host/examples/crash_log/crash_log_host $(FW_DIR)/$(CRASH_DEMO_BOARD)/crash_log.elf
 	@mkdir -p $(CRASH_DEMO_DIR)
 	@echo "== crash log on the host: each run is a boot, RAM is $(CRASH_DEMO_DIR)/crash_log.ram;"
-	@echo "   a signal handler records the crash there, the next run reports it"
+	@echo "   a signal handler commits the crash with pram_fault_commit, the next run's pram_reboot_boot reports it"
 	@sh examples/tools/demo_crash_log_host.sh $(BUILD)/host/examples/crash_log/crash_log_host \
 	    $(CRASH_DEMO_DIR)/crash_log.ram
-	@QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh -t 30 -x '^boot [0-9]+$$' -f '^crash_log: FAIL' \
-	    -l $(CRASH_DEMO_DIR)/crash_log.qemu.log $(FW_QEMU_$(CRASH_DEMO_BOARD)) \
-	    $(FW_DIR)/$(CRASH_DEMO_BOARD)/crash_log.elf $(FW_CRASH_LINES) >$(CRASH_DEMO_DIR)/crash_log.qemu.out 2>&1 \
+	@$(call fw_crash_run,$(CRASH_DEMO_BOARD),$(CRASH_DEMO_DIR)/crash_log.qemu.log) >$(CRASH_DEMO_DIR)/crash_log.qemu.out 2>&1 \
 	  || { cat $(CRASH_DEMO_DIR)/crash_log.qemu.out; exit 1; }
-	@echo "== crash log on QEMU $(CRASH_DEMO_BOARD) (Cortex-M3): real faults, a fault handler records them,"
-	@echo "   SYSRESETREQ, the next boot reports.  The log is a 512 B ring the firmware also writes its"
-	@echo "   own lines to; from boot 2 on the fault comes in the middle of a line (pram_buf_takeover)"
-	@sed 's/^/   /' $(CRASH_DEMO_DIR)/crash_log.qemu.log
-	@NM=$(ARM_NM) sh examples/tools/check_crash_log.sh $(FW_DIR)/$(CRASH_DEMO_BOARD)/crash_log.elf \
-	    $(CRASH_DEMO_DIR)/crash_log.qemu.log | sed 's/^/   /'
+	@echo "== crash log on QEMU $(CRASH_DEMO_BOARD) (Cortex-M4F, FPU in use): real faults, pram_fault's handlers record"
+	@echo "   them and reset, the next boot's pram_reboot_boot reports.  The log is a 512 B ring the firmware"
+	@echo "   also writes to; from boot 2 on the fault comes in the middle of a line (\"abandoned=1\")."
+	@echo "   (Its \"ring:\" summaries left out here: all of it is in $(CRASH_DEMO_DIR)/crash_log.qemu.log)"
+	@grep -v '^ring:' $(CRASH_DEMO_DIR)/crash_log.qemu.log | sed 's/^/   /'
+	@$(call fw_crash_check,$(CRASH_DEMO_BOARD),$(CRASH_DEMO_DIR)/crash_log.qemu.log) | sed 's/^/   /'

@@ -1,432 +1,112 @@
-/* Crash log on Cortex-M under QEMU: real faults, captured in the fault
- * handler, reported on the next boot.
+/* Crash log on Cortex-M under QEMU: real faults, captured by pram_fault,
+ * reported by pram_reboot on the next boot.  A thin user of both modules:
  *
- * The fault handlers (crash_log_shim.S) hand the stacked frame and EXC_RETURN
- * to crash_capture(), which writes a typed crash record into a pram cell,
- * appends a one-line summary to the log, and resets the machine.
+ *   PRAM_FAULT_HANDLERS();                 // the vector table's fault slots
+ *   r = pram_reboot_boot();                // first thing at every boot
+ *   pram_fault_set_log(&crash_log);        // the handler's line goes there
+ *   ... print r->reason, the counts, r->crash, the log's last lines ...
+ *   pram_reboot_ack();                     // sent: the next crash is kept
  *
- * The log is a ring (PRAM_BUF_DEFINE_RING): the firmware writes its own
- * lines there as it works ("boot N: step i", 40 per boot, more than the
- * 512 B hold), so it keeps the newest ones, and the crash line comes right
- * after the last line written before the fault.  From boot 2 on, the fault
- * comes in the middle of a line: the firmware has begun a streamed record
- * (pram_buf_begin, a pram_buf_write or two) and faults before it commits.
- * The handle is then busy, and an append would get PRAM_ERR_BUSY: the
- * handler calls pram_buf_takeover() first, which abandons the unfinished
- * line exactly as a reset there would, then appends the crash line.  The
- * next boot checks that the log holds the newest step lines, in order, then
- * the crash line, and nothing of the abandoned line.
+ * All the capture work (finding the frame, status registers, the commit,
+ * the log line, the reset) is the library's.  What is left here is what an
+ * application would write: the report, and the faults it provokes on
+ * purpose.  The stack range the handler may read is given at link time
+ * (pram_fault_ram_start/_end, examples/examples.mk).
  *
- * pram is built here with PRAM_CRITICAL_PRIMASK (examples/examples.mk):
- * every writing pram call masks interrupts, as a firmware whose ISRs also
- * log would want; a fault is still taken (escalated to HardFault if it
- * happens inside such a call) and takeover still applies.
+ * The log is a 512 B ring the firmware also writes its own lines to
+ * ("boot N: step i", 40 a boot, more than it holds), so after a crash it
+ * ends with the newest of them, then the handler's line.  From boot 2 on
+ * the fault comes in the middle of a line (pram_buf_begin and two writes,
+ * never committed): the handler's pram_buf_takeover abandons it, as a reset
+ * there would, and its own line says " abandoned=1".  pram is built with
+ * PRAM_CRITICAL_PRIMASK here (examples/examples.mk), as for a log that ISRs
+ * also write.
  *
- * Every boot first reports and retires a recorded crash (and clears the
- * log), logs its 40 step lines, then faults on purpose:
+ * The boots (`make qemu-crash-log` checks each line, the crash against the
+ * ELF's crash_site_* symbols: examples/tools/check_crash_log.sh):
  *
- *   boot 1  load from an unmapped address        -> BusFault, precise
- *           (between two log lines: takeover has nothing to abandon)
- *   boot 2  undefined instruction (UDF)          -> UsageFault UNDEFINSTR
- *   boot 3  UDIV by zero with CCR.DIV_0_TRP      -> UsageFault DIVBYZERO
- *   boot 4  the bad load with BusFault disabled  -> HardFault FORCED
- *   boot 5  does not report (a crash loop) nor log steps, UDF again: the
- *           handler must keep boot 4's record and only count this one
- *   boot 6  reports boot 4's crash with 1 repeat, checks that, exits QEMU 0
- * Boots 2 to 5 fault in the middle of a log line.  Boot 6's log holds boot
- * 4's newest step lines, then the crash lines of boots 4 and 5.
+ *   1  power-on      steps, then a load from an unmapped address: BusFault
+ *                    PRECISERR (Armv6-M: HardFault), between two lines
+ *   2  fault         reports 1, acks; steps; mid-line UDF: UsageFault
+ *   3  fault         reports 2, acks; steps; mid-line UDIV by zero with
+ *                    CCR.DIV_0_TRP: UsageFault DIVBYZERO (Armv6-M, which
+ *                    has no divide: an unaligned load, HardFault)
+ *   4  fault         reports 3, acks; steps; mid-line, the bad load again
+ *                    with BusFault disabled: HardFault, HFSR.FORCED
+ *                    (Armv6-M: a HardFault like the others)
+ *   5, 6  fault      a crash loop: report boot 4's crash but fault again
+ *                    (mid-line UDF) before it is sent, so no ack
+ *   7  fault         boot 4's crash is still the one reported, 2 more
+ *                    counted; acks; steps; PRAM_ASSERT fails
+ *   8  assert        reports the assertion's line; acks; marked reset
+ *   9  software      (mark user 8); reset unmarked
+ *  10  unknown       the reset-cause port is "none" (QEMU models none of
+ *                    these boards' reset registers); done, QEMU exits 0
  *
- * The handler keeps the FIRST unreported crash: a fault in a boot that never
- * got as far as reporting (the usual crash loop) would otherwise replace the
- * crash that started the loop with its consequences.
- *
- * Each report ends with one "record:" line, which
- * examples/tools/check_crash_log.sh compares with the ELF's crash_site_*
- * symbols (`make qemu-crash-log`).
- */
-#include <stddef.h>
+ * On an FPU build (mps2-an386, Cortex-M4F) every fault site first executes
+ * an FP instruction: CONTROL.FPCA is then set and the core stacks the
+ * extended frame (EXC_RETURN 0xFFFFFFE9).  Every site copies sp into r3
+ * before it faults, so the report can show that the library found the
+ * caller's sp above either frame (sp == r3). */
 #include <stdint.h>
 
 #include "fw.h"
 #include "pram/pram.h"
+#include "pram/pram_fault.h"
+#include "pram/pram_reboot.h"
 
-/* ---- System control block --------------------------------------------- */
-#define SCB_CCR (*(volatile uint32_t *)0xE000ED14u)
-#define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
-#define SCB_CFSR (*(volatile uint32_t *)0xE000ED28u)
-#define SCB_HFSR (*(volatile uint32_t *)0xE000ED2Cu)
-#define SCB_MMFAR (*(volatile uint32_t *)0xE000ED34u)
-#define SCB_BFAR (*(volatile uint32_t *)0xE000ED38u)
+PRAM_FAULT_HANDLERS();
 
-#define CCR_DIV_0_TRP (1u << 4)
-#define SHCSR_MEMFAULTENA (1u << 16)
-#define SHCSR_BUSFAULTENA (1u << 17)
-#define SHCSR_USGFAULTENA (1u << 18)
-
-/* CFSR = UFSR << 16 | BFSR << 8 | MMFSR */
-#define CFSR_IACCVIOL (1u << 0)
-#define CFSR_DACCVIOL (1u << 1)
-#define CFSR_MUNSTKERR (1u << 3)
-#define CFSR_MSTKERR (1u << 4)
-#define CFSR_MLSPERR (1u << 5)
-#define CFSR_MMARVALID (1u << 7)
-#define CFSR_IBUSERR (1u << 8)
-#define CFSR_PRECISERR (1u << 9)
-#define CFSR_IMPRECISERR (1u << 10)
-#define CFSR_UNSTKERR (1u << 11)
-#define CFSR_STKERR (1u << 12)
-#define CFSR_LSPERR (1u << 13)
-#define CFSR_BFARVALID (1u << 15)
-#define CFSR_UNDEFINSTR (1u << 16)
-#define CFSR_INVSTATE (1u << 17)
-#define CFSR_INVPC (1u << 18)
-#define CFSR_NOCP (1u << 19)
-#define CFSR_STKOF (1u << 20) /* Armv8-M: stack limit */
-#define CFSR_UNALIGNED (1u << 24)
-#define CFSR_DIVBYZERO (1u << 25)
-
-#define HFSR_VECTTBL (1u << 1)
-#define HFSR_FORCED (1u << 30)
-#define HFSR_DEBUGEVT (1u << 31)
-
-#define EXC_RETURN_SPSEL (1u << 2) /* frame on PSP */
-#define EXC_RETURN_FTYPE (1u << 4) /* 0: extended frame with FP registers */
-#define XPSR_ALIGNER (1u << 9)     /* 4 bytes of padding above the frame */
-
-#define FRAME_WORDS 8u
-#define FRAME_WORDS_FP 26u /* + s0-s15, FPSCR, reserved */
-#define STACK_SLICE_WORDS 8u
-
-/* ---- Persistent state ----------------------------------------------------- */
-
-/* Why the core faulted, decoded once in the handler (the report can still
- * show every raw bit).  Stored as a byte, so only append new codes. */
-enum crash_reason {
-    REASON_UNKNOWN = 0,
-    REASON_IACCVIOL,
-    REASON_DACCVIOL,
-    REASON_MSTKERR,
-    REASON_MUNSTKERR,
-    REASON_MLSPERR,
-    REASON_IBUSERR,
-    REASON_PRECISERR,
-    REASON_IMPRECISERR,
-    REASON_STKERR,
-    REASON_UNSTKERR,
-    REASON_LSPERR,
-    REASON_UNDEFINSTR,
-    REASON_INVSTATE,
-    REASON_INVPC,
-    REASON_NOCP,
-    REASON_STKOF,
-    REASON_UNALIGNED,
-    REASON_DIVBYZERO,
-    REASON_VECTTBL,
-    REASON_DEBUGEVT,
-    REASON_COUNT
-};
-
-#define CRASH_FRAME_VALID 1u /* r0..xpsr were read from a stack in RAM */
-
-typedef struct {
-    uint32_t r0, r1, r2, r3, r12, lr, pc, xpsr; /* stacked by the hardware */
-    uint32_t cfsr, hfsr, mmfar, bfar;
-    uint32_t exc_return;
-    uint32_t frame_addr;  /* where the frame was (MSP or PSP at entry) */
-    uint32_t boot;        /* boot count of the boot that crashed */
-    uint16_t exception;   /* IPSR: 3 HardFault, 4 MemManage, 5 BusFault, 6 UsageFault */
-    uint8_t reason;       /* enum crash_reason */
-    uint8_t flags;        /* CRASH_FRAME_VALID */
-    uint32_t stack_words; /* how many of stack[] were inside RAM */
-    uint32_t stack[STACK_SLICE_WORDS]; /* the caller's stack above the frame */
-} crash_t;
-
-/* Crashes that came while a record was still unreported. */
-typedef struct {
-    uint32_t count;
-    uint32_t last_pc;
-    uint32_t last_exception;
-    uint32_t last_boot;
-} crash_repeat_t;
-
-typedef struct {
-    uint32_t boots;
-} boot_info_t;
-
-PRAM_CELL_DECLARE(boot_info, boot_info_t, 1, PRAM_AB);
-PRAM_CELL_DECLARE(crash_rec, crash_t, 2, PRAM_SINGLE);
-PRAM_CELL_DECLARE(crash_repeat, crash_repeat_t, 3, PRAM_AB);
-
-PRAM_CELL_DEFINE(boot_info);
-/* Single slot: the handler only ever writes this cell while it is invalid,
- * so there is no previous value for an A/B pair to keep. */
-PRAM_CELL_DEFINE(crash_rec);
-PRAM_CELL_DEFINE(crash_repeat);
-/* A ring: it keeps the newest lines, so after a crash the lines just before
- * it.  A crash loop's lines push out the oldest ones. */
+/* The log: a ring in .noinit, named to the fault handler at every boot. */
 PRAM_BUF_DEFINE_RING(crash_log, 512, 4);
-
-/* Lines the firmware logs before its deliberate fault (not in a crash-loop
- * boot, which faults before doing anything). */
 #define STEPS 40u
 
-/* ---- From the shim and the linker script ----------------------------------- */
-FW_NORETURN void crash_capture(const uint32_t *frame, uint32_t exc_return);
-uint32_t crash_fault_badaddr(void);
-uint32_t crash_fault_forced(void);
+/* ---- The deliberate faults ------------------------------------------------
+ * Assembly, so that each faulting instruction sits exactly at a global
+ * crash_site_* label (plain labels: even values, no Thumb bit), which the
+ * check compares with the reported pc.  crash_bad_address is absolute: the
+ * check compares BFAR with it.  0xA0000000 is unmapped on every board here
+ * (on mps2-an385, 0x01010000-0x1FFFFFFF is a stub that never faults). */
+#if defined(__ARM_FP)
+#  define FP_TOUCH "vmov s0, r0\n\t" /* CONTROL.FPCA = 1: extended frame */
+#else
+#  define FP_TOUCH ""
+#endif
+#define SITE(fn, label, setup, insn)                                         \
+    ".global " #fn "\n\t.type " #fn ", %function\n\t.thumb_func\n" #fn ":\n\t" \
+    FP_TOUCH setup "mov r3, sp\n\t.global " #label "\n" #label ":\n\t" insn  \
+    "\n\tbx lr\n\t.ltorg\n\t.size " #fn ", . - " #fn "\n\t"
+#if PRAM_FAULT_MAINLINE
+#  define SITE_3 SITE(crash_fault_div0, crash_site_div0, "", "udiv r0, r0, r1")
+#else
+#  define SITE_3 SITE(crash_fault_unaligned, crash_site_unaligned, "mov r1, sp\n\tadds r1, #1\n\t", "ldr r0, [r1]")
+#endif
+__asm__(".pushsection .text.crash_sites, \"ax\", %progbits\n\t"
+        ".syntax unified\n\t.thumb\n\t"
+        ".global crash_bad_address\n\t.set crash_bad_address, 0xA0000000\n\t"
+        SITE(crash_fault_badaddr, crash_site_badaddr, "ldr r1, =crash_bad_address\n\t", "ldr r0, [r1]")
+        SITE(crash_fault_forced, crash_site_forced, "ldr r1, =crash_bad_address\n\t", "ldr r0, [r1]")
+        SITE(crash_fault_udf, crash_site_udf, "", "udf #0")
+        SITE(crash_fault_loop, crash_site_loop, "", "udf #1")
+        SITE_3
+        ".popsection");
+void crash_fault_badaddr(void);
+void crash_fault_forced(void);
 void crash_fault_udf(void);
 void crash_fault_loop(void);
-uint32_t crash_fault_div0(uint32_t n, uint32_t d);
-extern const uint8_t crash_site_badaddr[];
-extern const uint8_t crash_site_forced[];
-extern const uint8_t crash_site_udf[];
-extern const uint8_t crash_site_loop[];
-extern const uint8_t crash_site_div0[];
+void crash_fault_div0(uint32_t n, uint32_t d);
+void crash_fault_unaligned(void);
 
-/* Stacks live in [__data_start, __stack_top): .noinit lies below, so a
- * stack pointer outside this range is not followed. */
-extern uint32_t __data_start[];
-extern uint32_t __stack_top[];
-
-static uint32_t addr_of(const volatile void *p)
+/* The assertion: its pc is the return address of the call PRAM_ASSERT
+ * makes (the check finds that bl in the ELF, and its line). */
+static volatile uint32_t asserted_len = 99u;
+void crash_assert_site(uint32_t len);
+__attribute__((noinline)) void crash_assert_site(uint32_t len)
 {
-    return (uint32_t)(uintptr_t)p;
+    PRAM_ASSERT(len <= 16u);
 }
 
-/* ---- Capture (handler mode, fresh stack, never returns) ------------------ */
-
-static uint8_t decode_reason(uint32_t cfsr, uint32_t hfsr)
-{
-    /* Most specific first: a fault that happened while stacking is reported
-     * as such even if the instruction that caused it also set a bit. */
-    static const struct {
-        uint32_t bit;
-        uint8_t reason;
-    } order[] = {
-        {CFSR_STKOF, REASON_STKOF},           {CFSR_MSTKERR, REASON_MSTKERR},
-        {CFSR_STKERR, REASON_STKERR},         {CFSR_MUNSTKERR, REASON_MUNSTKERR},
-        {CFSR_UNSTKERR, REASON_UNSTKERR},     {CFSR_MLSPERR, REASON_MLSPERR},
-        {CFSR_LSPERR, REASON_LSPERR},         {CFSR_IACCVIOL, REASON_IACCVIOL},
-        {CFSR_DACCVIOL, REASON_DACCVIOL},     {CFSR_IBUSERR, REASON_IBUSERR},
-        {CFSR_PRECISERR, REASON_PRECISERR},   {CFSR_IMPRECISERR, REASON_IMPRECISERR},
-        {CFSR_UNDEFINSTR, REASON_UNDEFINSTR}, {CFSR_INVSTATE, REASON_INVSTATE},
-        {CFSR_INVPC, REASON_INVPC},           {CFSR_NOCP, REASON_NOCP},
-        {CFSR_UNALIGNED, REASON_UNALIGNED},   {CFSR_DIVBYZERO, REASON_DIVBYZERO},
-    };
-    size_t i;
-    for (i = 0u; i < sizeof order / sizeof order[0]; i++)
-        if (cfsr & order[i].bit)
-            return order[i].reason;
-    if (hfsr & HFSR_VECTTBL)
-        return REASON_VECTTBL;
-    if (hfsr & HFSR_DEBUGEVT)
-        return REASON_DEBUGEVT;
-    return REASON_UNKNOWN;
-}
-
-/* 1 if [addr, addr + bytes) is 4-aligned stack RAM.  The frame pointer comes
- * from a core that just faulted: following a wild one would fault again
- * inside the handler, which on a HardFault means lockup. */
-static int in_stack_ram(uint32_t addr, uint32_t bytes)
-{
-    uint32_t lo = addr_of(__data_start), hi = addr_of(__stack_top);
-    return (addr & 3u) == 0u && addr >= lo && addr <= hi && bytes <= hi - addr;
-}
-
-static void fill_record(crash_t *c, const uint32_t *frame, uint32_t exc_return, uint32_t cfsr,
-                        uint32_t hfsr, uint32_t mmfar, uint32_t bfar, uint32_t ipsr, uint32_t boot)
-{
-    uint32_t fa = addr_of(frame), words, above, i;
-    c->cfsr = cfsr;
-    c->hfsr = hfsr;
-    c->mmfar = mmfar;
-    c->bfar = bfar;
-    c->exc_return = exc_return;
-    c->frame_addr = fa;
-    c->boot = boot;
-    c->exception = (uint16_t)(ipsr & 0x1FFu);
-    c->reason = decode_reason(cfsr, hfsr);
-    /* A stacking error means the frame is not (all) there. */
-    if ((cfsr & (CFSR_STKERR | CFSR_MSTKERR | CFSR_STKOF)) || !in_stack_ram(fa, FRAME_WORDS * 4u))
-        return;
-    c->r0 = frame[0];
-    c->r1 = frame[1];
-    c->r2 = frame[2];
-    c->r3 = frame[3];
-    c->r12 = frame[4];
-    c->lr = frame[5];
-    c->pc = frame[6];
-    c->xpsr = frame[7];
-    c->flags = CRASH_FRAME_VALID;
-    /* The caller's stack starts above the frame, its FP part and the
-     * alignment word. */
-    words = (exc_return & EXC_RETURN_FTYPE) ? FRAME_WORDS : FRAME_WORDS_FP;
-    if (c->xpsr & XPSR_ALIGNER)
-        words++;
-    above = fa + words * 4u;
-    for (i = 0u; i < STACK_SLICE_WORDS && in_stack_ram(above + i * 4u, 4u); i++)
-        c->stack[i] = frame[words + i];
-    c->stack_words = i;
-}
-
-static const char *exception_name(uint32_t exception)
-{
-    switch (exception) {
-    case 3u:
-        return "HardFault";
-    case 4u:
-        return "MemManage";
-    case 5u:
-        return "BusFault";
-    case 6u:
-        return "UsageFault";
-    case 7u:
-        return "SecureFault";
-    default:
-        return "exception";
-    }
-}
-
-/* Bounded string building for the log line: no snprintf in a handler. */
-static char *append(char *p, const char *end, const char *s)
-{
-    while (*s != '\0' && p < end)
-        *p++ = *s++;
-    return p;
-}
-
-static char *append_hex(char *p, const char *end, const char *label, uint32_t v)
-{
-    char hex[FW_HEX32_SIZE];
-    p = append(p, end, label);
-    return append(p, end, fw_fmt_hex32(hex, v));
-}
-
-void crash_capture(const uint32_t *frame, uint32_t exc_return)
-{
-    /* Status registers first, before anything else can touch them. */
-    uint32_t cfsr = SCB_CFSR, hfsr = SCB_HFSR, mmfar = SCB_MMFAR, bfar = SCB_BFAR;
-    uint32_t ipsr, boot = 0u, pc = 0u, abandoned;
-    boot_info_t bi;
-    crash_repeat_t rep;
-    char line[128], num[FW_U32_DEC_SIZE], *p = line;
-    const char *end = line + sizeof line - 1u;
-    int rc;
-
-    __asm__ __volatile__("mrs %0, ipsr" : "=r"(ipsr));
-    if (boot_info_get(&bi) == PRAM_OK)
-        boot = bi.boots;
-    if (in_stack_ram(addr_of(frame), FRAME_WORDS * 4u) &&
-        !(cfsr & (CFSR_STKERR | CFSR_MSTKERR | CFSR_STKOF)))
-        pc = frame[6];
-
-    if (!crash_rec_valid()) {
-        PRAM_EDIT_ZEROED(crash_rec, e, rc) {
-            fill_record(e.value, frame, exc_return, cfsr, hfsr, mmfar, bfar, ipsr, boot);
-        }
-        (void)rc; /* nothing better to do from here than carry on to the log */
-    } else {
-        /* An unreported crash is there: it is the one worth keeping. */
-        if (crash_repeat_get(&rep) != PRAM_OK)
-            rep.count = 0u;
-        rep.count++;
-        rep.last_pc = pc;
-        rep.last_exception = ipsr & 0x1FFu;
-        rep.last_boot = boot;
-        (void)crash_repeat_set(&rep);
-    }
-
-    /* The crashed code may have been in the middle of a log line (or of a
-     * pram call): takeover abandons it, as a reset there would, so that the
-     * append below is not refused as busy.  Nothing was in progress: it
-     * does nothing.  The handle is plain RAM that startup code resets: not
-     * open if the fault came before main opened it. */
-    abandoned = crash_log.busy != 0u;
-    if (pram_buf_takeover(&crash_log) == PRAM_ERR_NOT_OPEN)
-        (void)pram_buf_open(&crash_log);
-    p = append(p, end, exception_name(ipsr & 0x1FFu));
-    p = append_hex(p, end, " pc=", pc);
-    p = append_hex(p, end, " cfsr=", cfsr);
-    if (hfsr != 0u)
-        p = append_hex(p, end, " hfsr=", hfsr);
-    if (cfsr & CFSR_BFARVALID)
-        p = append_hex(p, end, " bfar=", bfar);
-    if (cfsr & CFSR_MMARVALID)
-        p = append_hex(p, end, " mmfar=", mmfar);
-    p = append(p, end, " boot=");
-    p = append(p, end, fw_fmt_u32(num, boot));
-    if (abandoned)
-        p = append(p, end, " abandoned=1"); /* a line was being written */
-    /* A ring: the oldest lines make room.  A failure here has no better
-     * outcome than the reset: the record and the repeat count still tell. */
-    (void)pram_buf_append(&crash_log, line, (size_t)(p - line));
-
-    fw_reset(); /* DSB first, so the stores above reach RAM */
-}
-
-/* ---- Report (thread mode, next boot) --------------------------------------- */
-
-static const struct {
-    uint32_t bit;
-    const char *name;
-} cfsr_bits[] = {
-    {CFSR_IACCVIOL, "IACCVIOL"},     {CFSR_DACCVIOL, "DACCVIOL"},   {CFSR_MUNSTKERR, "MUNSTKERR"},
-    {CFSR_MSTKERR, "MSTKERR"},       {CFSR_MLSPERR, "MLSPERR"},     {CFSR_MMARVALID, "MMARVALID"},
-    {CFSR_IBUSERR, "IBUSERR"},       {CFSR_PRECISERR, "PRECISERR"}, {CFSR_IMPRECISERR, "IMPRECISERR"},
-    {CFSR_UNSTKERR, "UNSTKERR"},     {CFSR_STKERR, "STKERR"},       {CFSR_LSPERR, "LSPERR"},
-    {CFSR_BFARVALID, "BFARVALID"},   {CFSR_UNDEFINSTR, "UNDEFINSTR"}, {CFSR_INVSTATE, "INVSTATE"},
-    {CFSR_INVPC, "INVPC"},           {CFSR_NOCP, "NOCP"},           {CFSR_STKOF, "STKOF"},
-    {CFSR_UNALIGNED, "UNALIGNED"},   {CFSR_DIVBYZERO, "DIVBYZERO"},
-};
-
-static const struct {
-    uint32_t bit;
-    const char *name;
-} hfsr_bits[] = {
-    {HFSR_VECTTBL, "VECTTBL"},
-    {HFSR_FORCED, "FORCED"},
-    {HFSR_DEBUGEVT, "DEBUGEVT"},
-};
-
-static const char *const reason_text[REASON_COUNT] = {
-    "unknown fault",
-    "instruction access violation (MemManage)",
-    "data access violation (MemManage)",
-    "MemManage fault while stacking",
-    "MemManage fault while unstacking",
-    "MemManage fault during lazy FP stacking",
-    "instruction bus error",
-    "precise bus fault",
-    "imprecise bus fault",
-    "bus fault while stacking",
-    "bus fault while unstacking",
-    "bus fault during lazy FP stacking",
-    "undefined instruction",
-    "invalid state (Thumb bit clear in a branch target or xPSR)",
-    "invalid EXC_RETURN on exception return",
-    "coprocessor access (FPU off or absent)",
-    "stack limit overflow",
-    "unaligned access",
-    "divide by zero",
-    "vector table read error",
-    "debug event",
-};
-
-/* Names of the known fault sites, to say where a pc is. */
-static const char *site_name(uint32_t pc)
-{
-    if (pc == addr_of(crash_site_badaddr))
-        return "crash_site_badaddr";
-    if (pc == addr_of(crash_site_forced))
-        return "crash_site_forced";
-    if (pc == addr_of(crash_site_udf))
-        return "crash_site_udf";
-    if (pc == addr_of(crash_site_loop))
-        return "crash_site_loop";
-    if (pc == addr_of(crash_site_div0))
-        return "crash_site_div0";
-    return NULL;
-}
+/* ---- Output ---------------------------------------------------------------- */
 
 static void put_hex(const char *label, uint32_t v)
 {
@@ -434,310 +114,181 @@ static void put_hex(const char *label, uint32_t v)
     fw_put_hex32(v);
 }
 
-static void put_bits(uint32_t v, int cfsr)
+static void put_u32(const char *label, uint32_t v)
 {
-    size_t i, n = cfsr ? sizeof cfsr_bits / sizeof cfsr_bits[0] : sizeof hfsr_bits / sizeof hfsr_bits[0];
-    int any = 0;
-    for (i = 0u; i < n; i++) {
-        uint32_t bit = cfsr ? cfsr_bits[i].bit : hfsr_bits[i].bit;
-        if (v & bit) {
-            fw_puts(any ? " " : " = ");
-            fw_puts(cfsr ? cfsr_bits[i].name : hfsr_bits[i].name);
-            any = 1;
-        }
-    }
-}
-
-static void report(const crash_t *c, const crash_repeat_t *rep, uint32_t boot)
-{
-    const char *site = site_name(c->pc);
-    uint32_t i;
-
-    fw_puts("crash: ");
-    fw_puts(exception_name(c->exception));
-    fw_puts(" (exception ");
-    fw_put_u32(c->exception);
-    fw_puts(") in boot ");
-    fw_put_u32(c->boot);
-    fw_puts(", reported in boot ");
-    fw_put_u32(boot);
-    fw_puts("\n");
-
-    fw_puts("crash: ");
-    fw_puts(c->reason < REASON_COUNT ? reason_text[c->reason] : "unknown fault");
-    if ((c->cfsr & CFSR_BFARVALID) && (c->reason == REASON_PRECISERR))
-        put_hex(" at ", c->bfar);
-    if ((c->cfsr & CFSR_MMARVALID) && (c->reason == REASON_DACCVIOL))
-        put_hex(" at ", c->mmfar);
-    if (c->hfsr & HFSR_FORCED) {
-        fw_puts(", escalated to HardFault");
-        if (c->exception == 3u)
-            fw_puts(" (the configurable fault was disabled or could not be taken)");
-    }
-    if (c->flags & CRASH_FRAME_VALID) {
-        put_hex(", pc ", c->pc);
-        if (site) {
-            fw_puts(" (");
-            fw_puts(site);
-            fw_puts(")");
-        }
-        put_hex(", lr ", c->lr);
-    } else {
-        fw_puts(", stacked frame unreadable");
-        put_hex(" (sp ", c->frame_addr);
-        fw_puts(")");
-    }
-    fw_puts("\n");
-
-    put_hex("crash: cfsr ", c->cfsr);
-    put_bits(c->cfsr, 1);
-    put_hex("; hfsr ", c->hfsr);
-    put_bits(c->hfsr, 0);
-    put_hex("; mmfar ", c->mmfar);
-    put_hex(" bfar ", c->bfar);
-    fw_puts("\n");
-
-    if (c->flags & CRASH_FRAME_VALID) {
-        put_hex("crash: r0 ", c->r0);
-        put_hex(" r1 ", c->r1);
-        put_hex(" r2 ", c->r2);
-        put_hex(" r3 ", c->r3);
-        put_hex(" r12 ", c->r12);
-        put_hex(" lr ", c->lr);
-        put_hex(" pc ", c->pc);
-        put_hex(" xpsr ", c->xpsr);
-        fw_puts("\n");
-        put_hex("crash: stack above frame at ", c->frame_addr);
-        fw_puts(":");
-        for (i = 0u; i < c->stack_words && i < STACK_SLICE_WORDS; i++)
-            put_hex(" ", c->stack[i]);
-        fw_puts("\n");
-    }
-    if (rep->count != 0u) {
-        fw_puts("crash: ");
-        fw_put_u32(rep->count);
-        fw_puts(rep->count == 1u ? " later crash" : " later crashes");
-        fw_puts(" before this report, kept out of the record; last: ");
-        fw_puts(exception_name(rep->last_exception));
-        put_hex(" pc ", rep->last_pc);
-        fw_puts(" in boot ");
-        fw_put_u32(rep->last_boot);
-        fw_puts("\n");
-    }
-
-    /* One machine-readable line, for check_crash_log.sh. */
-    fw_puts("record:");
-    put_hex(" exc=", c->exception);
-    put_hex(" pc=", c->pc);
-    put_hex(" cfsr=", c->cfsr);
-    put_hex(" hfsr=", c->hfsr);
-    put_hex(" bfar=", c->bfar);
-    put_hex(" mmfar=", c->mmfar);
-    fw_puts(" boot=");
-    fw_put_u32(c->boot);
-    fw_puts(" frame=");
-    fw_put_u32(c->flags & CRASH_FRAME_VALID);
-    fw_puts(" repeats=");
-    fw_put_u32(rep->count);
-    put_hex(" repeat_pc=", rep->count ? rep->last_pc : 0u);
-    fw_puts("\n");
+    fw_puts(label);
+    fw_put_u32(v);
 }
 
 static int fail(const char *what, int rc)
 {
     fw_puts("crash_log: FAIL ");
     fw_puts(what);
-    if (rc != 0) {
-        fw_puts(": ");
+    if (rc != 0)
         fw_puts(pram_strerror(rc));
-    }
     fw_puts("\n");
     return 1;
 }
 
+static const char *exception_name(uint32_t exception)
+{
+    static const char *const names[] = {"HardFault", "MemManage", "BusFault", "UsageFault", "SecureFault"};
+    return exception >= 3u && exception <= 7u ? names[exception - 3u] : "exception";
+}
+
+/* "boot 2: fault; crashes 1, unexpected 1" (the check's -x lines) and the
+ * crash, as key=value for check_crash_log.sh. */
+static void print_report(const pram_reboot_report_t *r)
+{
+    const pram_crash_t *c = &r->crash;
+    put_u32("boot ", r->boots);
+    fw_puts(": ");
+    fw_puts(pram_reboot_reason_name(r->reason));
+    if (r->cold)
+        fw_puts(" (cold)");
+    if (r->mark == PRAM_MARK_USER) {
+        put_u32(" (mark user ", r->mark_arg);
+        fw_puts(")");
+    }
+    put_u32("; crashes ", r->crashes);
+    put_u32(", unexpected ", r->unexpected);
+    fw_puts("\n");
+    if (!r->has_crash)
+        return;
+    put_u32("crash: boot=", c->boot);
+    if (c->kind == PRAM_REBOOT_ASSERT) {
+        put_u32(" assert line=", c->line);
+        put_hex(" file=", c->file_id);
+    } else {
+        put_u32(" exception=", c->exception);
+        fw_puts(" reason=");
+        fw_puts(pram_fault_reason_name((pram_fault_reason_t)c->reason));
+        fw_puts(": ");
+        fw_puts(exception_name(c->exception));
+        fw_puts(", ");
+        fw_puts(pram_fault_reason_text((pram_fault_reason_t)c->reason));
+    }
+    fw_puts("\n");
+    put_hex("crash: pc=", c->pc);
+    put_hex(" lr=", c->lr);
+    put_hex(" sp=", c->sp);
+    if (c->kind == PRAM_REBOOT_FAULT) {
+        put_hex(" r3=", c->r3);
+        put_hex(" exc_return=", c->exc_return);
+        fw_puts(!(c->flags & PRAM_CRASH_FRAME) ? " frame=none" : (c->flags & PRAM_CRASH_FPU) ? " frame=fpu" : " frame=basic");
+#if PRAM_FAULT_MAINLINE
+        put_hex("\ncrash: cfsr=", c->cfsr);
+        put_hex(" hfsr=", c->hfsr);
+        put_hex(" mmfar=", c->mmfar);
+        put_hex(" bfar=", c->bfar);
+#endif
+#if PRAM_FAULT_READ_SFSR
+        put_hex(" sfsr=", c->sfsr);
+        put_hex(" sfar=", c->sfar);
+#endif
+    }
+    fw_puts("\n");
+}
+
 /* ---- The log ---------------------------------------------------------------- */
 
-static uint32_t text_len(const char *t)
+static int starts(const char *t, const char *prefix)
 {
-    uint32_t n = 0u;
-    while (t[n] != '\0')
-        n++;
-    return n;
+    while (*prefix != '\0')
+        if (*t++ != *prefix++)
+            return 0;
+    return 1;
 }
 
-/* 1 if t contains sub. */
-static int has(const char *t, const char *sub)
-{
-    uint32_t i, j;
-    for (i = 0u; t[i] != '\0'; i++) {
-        for (j = 0u; sub[j] != '\0' && t[i + j] == sub[j]; j++) {
-        }
-        if (sub[j] == '\0')
-            return 1;
-    }
-    return 0;
-}
-
-/* Decimal digits at *t, advancing it; 0 if there are none. */
 static int parse_u32(const char **t, uint32_t *v)
 {
     const char *p = *t;
     *v = 0u;
-    if (*p < '0' || *p > '9')
-        return 0;
     while (*p >= '0' && *p <= '9')
         *v = *v * 10u + (uint32_t)(*p++ - '0');
+    if (p == *t)
+        return 0;
     *t = p;
     return 1;
 }
 
-/* "boot B: step I", exactly: 1 and *boot, *step. */
+/* "boot B: step I", exactly. */
 static int parse_step(const char *t, uint32_t *boot, uint32_t *step)
 {
-    if (t[0] != 'b' || t[1] != 'o' || t[2] != 'o' || t[3] != 't' || t[4] != ' ')
+    if (!starts(t, "boot "))
         return 0;
     t += 5;
-    if (!parse_u32(&t, boot) || !has(t, ": step ") || t[0] != ':')
+    if (!parse_u32(&t, boot) || !starts(t, ": step "))
         return 0;
     t += 7;
     return parse_u32(&t, step) && *t == '\0';
 }
 
-/* A line the fault handler wrote. */
-static int is_crash_line(const char *t)
-{
-    return has(t, " pc=0x");
-}
-
-static void put_line_u32(const char *a, uint32_t v, const char *b)
-{
-    fw_puts(a);
-    fw_put_u32(v);
-    fw_puts(b);
-}
-
-static int log_fail(const char *what, const char *line)
-{
-    fw_puts("crash_log: FAIL log: ");
-    fw_puts(what);
-    if (line) {
-        fw_puts(": ");
-        fw_puts(line);
-    }
-    fw_puts("\n");
-    return 1;
-}
-
-/* Prints the crash lines ("log: ...") and what the ring kept, and checks it
- * against what the crashed boot wrote: a run of its step lines ending with
- * the last one (the oldest dropped), then one crash line per crash, and no
- * trace of a line that was being written when a fault came.  0 if so. */
-static int report_log(const crash_t *c, const crash_repeat_t *rep)
+/* The log's last lines, newest first (pram_buf_prev): the handler's lines,
+ * then the last step line before the first crash, printed; then checks the
+ * rest: the crashed boot's step lines counting down, the oldest dropped by
+ * the ring, and nothing else (nothing of a line a fault interrupted). */
+static int report_log(uint32_t crashed_boot)
 {
     pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
-    pram_record_t r;
-    char line[129];
-    uint32_t nrec = 0u, steps = 0u, first = 0u, last = 0u, crashes = 0u, abandoned = 0u, b, i;
-    int n, rc;
-
-    while ((rc = pram_buf_next(&crash_log, &it, &r)) > 0) {
-        n = pram_buf_read(&crash_log, &r, line, sizeof line - 1u);
+    pram_record_t rec;
+    char line[128];
+    uint32_t lines = 0u, crashes = 0u, steps = 0u, b, i, want = STEPS;
+    int n;
+    while ((n = pram_buf_prev(&crash_log, &it, &rec)) > 0) {
+        n = pram_buf_read(&crash_log, &rec, line, sizeof line - 1u);
         if (n < 0)
-            return log_fail("a line does not read back", pram_strerror(n));
+            return fail("log read: ", n);
         line[n] = '\0';
-        nrec++;
-        if (parse_step(line, &b, &i)) {
-            if (crashes)
-                return log_fail("a step line after a crash line", line);
-            if (b != c->boot || (steps && i != last + 1u))
-                return log_fail("a step line out of order, or of another boot", line);
-            first = steps ? first : i;
-            last = i;
-            steps++;
-        } else if (is_crash_line(line)) {
+        lines++;
+        if (!steps && (starts(line, "fault ") || starts(line, "assert "))) {
             crashes++;
-            abandoned += has(line, " abandoned=1") ? 1u : 0u;
+        } else if (parse_step(line, &b, &i) && b == crashed_boot && i == want && want > 0u) {
+            want--;
+            if (steps++)
+                continue;
+        } else {
             fw_puts("log: ");
             fw_puts(line);
-            fw_puts("\n");
-        } else {
-            return log_fail("a line that was never committed", line);
+            return fail("log: not a crash line, nor the crashed boot's next older step line", 0);
         }
+        fw_puts("log: ");
+        fw_puts(line);
+        fw_puts("\n");
     }
-    if (rc < 0)
-        return log_fail("iteration failed", pram_strerror(rc));
-    if (crashes != rep->count + 1u)
-        return log_fail("not one crash line per crash", NULL);
-    /* The crashed boot wrote STEPS lines (a crash-loop boot none): the ring
-     * keeps the newest, so they end with the last and the first is gone. */
-    if (!steps || last != STEPS || first == 1u)
-        return log_fail("the step lines are not the newest ones", NULL);
-    put_line_u32("ring: ", nrec, " lines: ");
-    put_line_u32("steps ", first, "..");
-    put_line_u32("", last, " of the 40 that boot ");
-    put_line_u32("", c->boot, " logged (the ring dropped the oldest), then ");
-    put_line_u32("", crashes, crashes == 1u ? " crash line\n" : " crash lines\n");
-    if (abandoned == 1u)
-        fw_puts("ring: the fault came in the middle of a line: the handler's pram_buf_takeover abandoned "
-                "it, nothing of it is in the log\n");
-    else if (abandoned)
-        put_line_u32("ring: ", abandoned,
-                     " faults came in the middle of a line: the handler's pram_buf_takeover abandoned "
-                     "each, nothing of them is in the log\n");
-    /* Newest first, as "the last lines before the crash" are read. */
-    it = (pram_buf_iter_t)PRAM_BUF_ITER_INIT;
-    n = 0;
-    while ((rc = pram_buf_prev(&crash_log, &it, &r)) > 0) {
-        n++;
-        if ((uint32_t)n == crashes + 1u) {
-            rc = pram_buf_read(&crash_log, &r, line, sizeof line - 1u);
-            if (rc < 0)
-                return log_fail("a line does not read back", pram_strerror(rc));
-            line[rc] = '\0';
-            fw_puts("ring: newest first (pram_buf_prev), the last line before the crash: ");
-            fw_puts(line);
-            fw_puts("\n");
-        }
-    }
-    if (rc < 0 || (uint32_t)n != nrec)
-        return log_fail("newest-first iteration does not see the same lines", NULL);
+    if (n < 0)
+        return fail("log iteration: ", n);
+    if (!crashes || !steps || want == 0u)
+        return fail("log: no crash line, no step line, or the ring dropped nothing", 0);
+    put_u32("ring: ", lines);
+    put_u32(" lines: ", crashes);
+    put_u32(" from the handler, then steps 40..", want + 1u);
+    put_u32(" of boot ", crashed_boot);
+    fw_puts(" (the ring dropped the older ones)\n");
     return 0;
 }
 
-/* What the firmware logs as it works: whole lines. */
+static uint32_t cat(char *line, uint32_t n, const char *s)
+{
+    while (*s != '\0')
+        line[n++] = *s++;
+    return n;
+}
+
 static int log_steps(uint32_t boot)
 {
-    char line[40], num[FW_U32_DEC_SIZE], *p;
-    const char *end = line + sizeof line - 1u;
-    uint32_t i;
+    char line[32], num[FW_U32_DEC_SIZE];
+    uint32_t i, n;
     int rc;
     for (i = 1u; i <= STEPS; i++) {
-        p = append(line, end, "boot ");
-        p = append(p, end, fw_fmt_u32(num, boot));
-        p = append(p, end, ": step ");
-        p = append(p, end, fw_fmt_u32(num, i));
-        rc = pram_buf_append(&crash_log, line, (size_t)(p - line));
-        if (rc != PRAM_OK)
-            return fail("log append", rc);
+        n = cat(line, 0u, "boot ");
+        n = cat(line, n, fw_fmt_u32(num, boot));
+        n = cat(line, n, ": step ");
+        n = cat(line, n, fw_fmt_u32(num, i));
+        if ((rc = pram_buf_append(&crash_log, line, n)) != PRAM_OK)
+            return fail("log append: ", rc);
     }
     return 0;
-}
-
-/* A line written in pieces, as a formatter would, straight into the log:
- * begun, two parts written, never committed (the fault comes first). */
-static int begin_line(uint32_t boot, const char *what)
-{
-    char num[FW_U32_DEC_SIZE];
-    int rc = pram_buf_begin(&crash_log);
-    if (rc == PRAM_OK)
-        rc = pram_buf_write(&crash_log, "boot ", 5u);
-    if (rc == PRAM_OK)
-        rc = pram_buf_write(&crash_log, fw_fmt_u32(num, boot), text_len(num));
-    if (rc == PRAM_OK)
-        rc = pram_buf_write(&crash_log, ": faulting: ", 12u);
-    if (rc == PRAM_OK)
-        rc = pram_buf_write(&crash_log, what, text_len(what));
-    return rc == PRAM_OK ? 0 : fail("log line begin/write", rc);
 }
 
 static uint32_t primask(void)
@@ -747,141 +298,130 @@ static uint32_t primask(void)
     return v;
 }
 
-/* Begins the line the fault will interrupt; every pram call so far must
- * have left interrupts as it found them (enabled). */
-static int mid_line(uint32_t boot, const char *what)
+/* A line begun and partly written, as a formatter writes straight into the
+ * log; the fault comes before its commit. */
+static int mid_line(void)
 {
-    if (begin_line(boot, what) != 0)
-        return 1;
-    if (primask() != 0u)
+    int rc = pram_buf_begin(&crash_log);
+    if (rc == PRAM_OK)
+        rc = pram_buf_write(&crash_log, "faulting: ", 10u);
+    if (rc == PRAM_OK)
+        rc = pram_buf_write(&crash_log, "this never reaches the log", 26u);
+    if (rc != PRAM_OK)
+        return fail("log begin/write: ", rc);
+    if (primask() != 0u) /* every pram call restored what it masked */
         return fail("PRIMASK still set after the pram calls", 0);
     return 0;
 }
 
-/* ---- Boot sequence ----------------------------------------------------------- */
+/* ---- Boot ------------------------------------------------------------------- */
 
-#define CRASH_LOOP_BOOT 5u
-#define LAST_BOOT 6u
+#define SCB_CCR (*(volatile uint32_t *)0xE000ED14u)
+#define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
+#define SHCSR_BUSFAULTENA (1u << 17)
 
-static void barriers(void)
+static FW_NORETURN void reset_marked(uint32_t mark, uint32_t arg)
 {
-    __asm__ __volatile__("dsb 0xf\n\tisb 0xf" ::: "memory");
+    int rc = pram_reboot_mark(mark, arg);
+    if (rc != PRAM_OK)
+        fw_exit(fail("pram_reboot_mark: ", rc));
+    fw_reset();
 }
 
 int main(void)
 {
-    boot_info_t bi;
-    crash_t c;
-    crash_repeat_t rep;
-    int rc, have;
-    volatile uint32_t zero = 0u;
-
-    rc = boot_info_get(&bi);
-    if (rc != PRAM_OK)
-        bi.boots = 0u;
-    bi.boots++;
-    rc = boot_info_set(&bi);
-    if (rc != PRAM_OK)
-        return fail("boot counter set", rc);
-    fw_put_kv_u32("boot", bi.boots);
+    const pram_reboot_report_t *r = pram_reboot_boot(); /* reads the cause once */
+    uint32_t boot = r->boots;
+    int rc;
 
     rc = pram_buf_open(&crash_log);
     if (rc < 0)
-        return fail("log open", rc);
-    if (rc == PRAM_BUF_COLD) {
-        fw_puts("crash_log: log buffer was not valid: formatted\n");
-#if PRAM_CRITICAL == PRAM_CRITICAL_PRIMASK
-        fw_puts("crash_log: the log is a 512 B ring; pram calls mask interrupts (PRAM_CRITICAL_PRIMASK)\n");
-#else
-        fw_puts("crash_log: the log is a 512 B ring\n");
+        return fail("log open: ", rc);
+    pram_fault_set_log(&crash_log);
+#if PRAM_FAULT_MAINLINE
+    /* MemManage, BusFault, UsageFault as themselves, not as HardFault;
+     * an integer division by zero faults. */
+    SCB_SHCSR |= 7u << 16;
+    SCB_CCR |= 1u << 4;
+    __asm__ __volatile__("dsb 0xf\n\tisb 0xf" ::: "memory");
 #endif
-    }
 
-    /* Without these the three configurable faults all arrive as HardFault. */
-    SCB_SHCSR |= SHCSR_MEMFAULTENA | SHCSR_BUSFAULTENA | SHCSR_USGFAULTENA;
-    SCB_CCR |= CCR_DIV_0_TRP;
-    barriers();
-
-    have = 0;
-    rc = crash_rec_get(&c);
-    if (bi.boots == CRASH_LOOP_BOOT) {
-        /* Stands for a firmware that crashes again before it gets as far as
-         * reporting: the record from boot 4 must survive this. */
-        fw_puts("crash_log: crash loop: this boot faults before reporting\n");
-    } else if (rc == PRAM_OK) {
-        have = 1;
-        if (crash_repeat_get(&rep) != PRAM_OK)
-            rep.count = 0u;
-        report(&c, &rep, bi.boots);
-        if (report_log(&c, &rep) != 0)
+    print_report(r);
+    if (r->has_crash && report_log(r->crash.boot) != 0)
+        return 1;
+    if (boot == 5u || boot == 6u) {
+        fw_puts("crash_log: crash loop: faulting again before the report is sent (no ack)\n");
+        if (mid_line() != 0)
             return 1;
-        /* Retire in this order: a reset part-way, or a crash right now,
-         * gets this crash reported again, never lost. */
-        if (rep.count != 0u && (rc = crash_repeat_invalidate()) != PRAM_OK)
-            return fail("repeat invalidate", rc);
-        if ((rc = pram_buf_clear(&crash_log)) != PRAM_OK)
-            return fail("log clear", rc);
-        if ((rc = crash_rec_invalidate()) != PRAM_OK)
-            return fail("crash invalidate", rc);
-        fw_puts("crash: reported, record invalidated, log cleared\n");
-    } else {
-        fw_puts("crash_log: no crash recorded (");
-        fw_puts(pram_strerror(rc));
-        fw_puts(")\n");
+        crash_fault_loop();
+        return fail("the loop fault did not fault", 0);
     }
+    if (boot == 7u) {
+        if (r->crash.boot != 4u || r->crashes != 6u)
+            return fail("crash loop: boot 4's crash not kept, or the loop not counted", 0);
+        fw_puts("crash_log: crash loop: boot 4's crash kept, the 2 after it counted\n");
+    }
+    /* Sent (printed): acknowledge, and start the log afresh. */
+    if ((rc = pram_reboot_ack()) != PRAM_OK || (rc = pram_buf_clear(&crash_log)) != PRAM_OK)
+        return fail("ack or log clear: ", rc);
 
-    /* The boot's work, logged (a crash-loop boot faults before any). */
-    if (bi.boots < CRASH_LOOP_BOOT) {
-        if (log_steps(bi.boots) != 0)
+    if (boot <= 4u || boot == 7u) {
+        if (log_steps(boot) != 0)
             return 1;
-        put_line_u32("crash_log: logged ", STEPS, " step lines\n");
     }
-
-    switch (bi.boots) {
+    switch (boot) {
     case 1u:
-        fw_puts("crash_log: faulting: load from a bad address\n");
-        (void)crash_fault_badaddr();
+        fw_puts("crash_log: faulting: load from an unmapped address\n");
+        crash_fault_badaddr();
         break;
     case 2u:
-        fw_puts("crash_log: faulting: undefined instruction, in the middle of a log line\n");
-        if (mid_line(bi.boots, "undefined instruction") != 0)
+        fw_puts("crash_log: faulting mid-line: undefined instruction\n");
+        if (mid_line() != 0)
             return 1;
         crash_fault_udf();
         break;
     case 3u:
-        fw_puts("crash_log: faulting: divide by zero, in the middle of a log line\n");
-        if (mid_line(bi.boots, "divide by zero") != 0)
+#if PRAM_FAULT_MAINLINE
+        fw_puts("crash_log: faulting mid-line: divide by zero\n");
+        if (mid_line() != 0)
             return 1;
-        (void)crash_fault_div0(7u, zero);
+        crash_fault_div0(7u, 0u);
+#else
+        fw_puts("crash_log: faulting mid-line: unaligned load\n");
+        if (mid_line() != 0)
+            return 1;
+        crash_fault_unaligned();
+#endif
         break;
     case 4u:
-        fw_puts("crash_log: faulting: load from a bad address, BusFault disabled, in the middle of a log line\n");
+#if PRAM_FAULT_MAINLINE
+        fw_puts("crash_log: faulting mid-line: the bad load, BusFault disabled\n");
         SCB_SHCSR &= ~SHCSR_BUSFAULTENA;
-        barriers();
-        if (mid_line(bi.boots, "bad load") != 0)
+        __asm__ __volatile__("dsb 0xf\n\tisb 0xf" ::: "memory");
+#else
+        fw_puts("crash_log: faulting mid-line: the bad load again\n");
+#endif
+        if (mid_line() != 0)
             return 1;
-        (void)crash_fault_forced();
+        crash_fault_forced();
         break;
-    case CRASH_LOOP_BOOT:
-        fw_puts("crash_log: faulting: undefined instruction, record unreported, in the middle of a log line\n");
-        if (mid_line(bi.boots, "undefined instruction") != 0)
-            return 1;
-        crash_fault_loop();
+    case 7u:
+        fw_puts("crash_log: asserting\n");
+        crash_assert_site(asserted_len);
         break;
-    case LAST_BOOT:
-        if (!have)
-            return fail("boot 6 found no crash record", 0);
-        if (c.pc != addr_of(crash_site_forced) || c.exception != 3u || rep.count != 1u ||
-            rep.last_pc != addr_of(crash_site_loop))
-            return fail("crash loop did not keep the first crash", 0);
-        fw_puts("crash_log: crash loop kept the first crash, counted 1 more\n");
-        /* A clean slate, so the next run (on a board as in QEMU) starts over. */
-        if ((rc = boot_info_invalidate()) != PRAM_OK)
-            return fail("boot counter invalidate", rc);
-        fw_puts("crash_log: done, 5 faults in 6 boots, 4 reports\n");
+    case 8u:
+        fw_puts("crash_log: reset marked user 8\n");
+        reset_marked(PRAM_MARK_USER, 8u);
+    case 9u:
+        fw_puts("crash_log: reset unmarked\n");
+        fw_reset();
+    case 10u:
+        if (r->reason != PRAM_REBOOT_UNKNOWN || r->crashes != 7u || r->unexpected != 8u)
+            return fail("the last boot's reason or counts", 0);
+        fw_puts("crash_log: done, 10 boots: 6 faults, 1 assert, a marked and an unmarked reset\n");
         return 0;
     default:
-        return fail("unexpected boot number (stale boot counter?)", 0);
+        return fail("unexpected boot number", 0);
     }
     return fail("the deliberate fault did not fault", 0);
 }
