@@ -14,6 +14,14 @@
  *      that operation has been tried: check the uncut result and go on to the
  *      next operation with k = 1.  Otherwise the reset lands here again at
  *      step 1 and k grows by one.
+ * The crash capture rows end in a reset of their own: a real BusFault taken
+ * by PRAM_FAULT_HANDLERS(), captured into the reboot record, then the
+ * library's reset, whose hook (pram_fault_set_reset_hook) marks the capture
+ * complete, so that the next boot tells it from a cut.  The BusFault runs
+ * below SysTick's priority: the cuts land in the fault entry and the
+ * capture too.  Those rows first run once uncut, and the next boot checks
+ * that result field by field before the sweep starts (see "Reboot record
+ * rows").
  * The shift is chosen so that a tick is a little shorter than an instruction
  * (see g_csr): consecutive k then cut at the same or the next
  * instruction and none is skipped; operation 0 (a sled of NOPs) proves it on
@@ -33,6 +41,12 @@
 
 #include "fw.h"
 #include "pram/pram.h"
+#include "pram/pram_fault.h"
+#include "pram/pram_reboot.h"
+
+/* Every fault goes to pram_fault: the capture rows fault on purpose; any
+ * other fault ends the run (see ts_capture_done). */
+PRAM_FAULT_HANDLERS();
 
 /* ---- Containers under test ------------------------------------------------ */
 
@@ -107,9 +121,26 @@ enum {
                      beyond the tail)                                      */
     K_CLEAR,      /* clear a buffer holding R0..R2                            */
     K_RING,       /* ring append that wraps to offset 0, dropping 4 records  */
-    K_STREAM      /* the same record streamed in 3 writes: drops 1, moves to
+    K_STREAM,     /* the same record streamed in 3 writes: drops 1, moves to
                      offset 0 dropping 2, drops 1 more, commits              */
+    K_REC_MARK,   /* pram_reboot_mark on the reboot record P                 */
+    K_REC_BOOT,   /* the boot call's commit: pram_reboot_boot_with(none) on
+                     P + a mark                                             */
+    K_CRASH,      /* a real BusFault captured into P by PRAM_FAULT_HANDLERS */
+    K_CRASH_LOG   /* the same, with the fault log set: the fault comes in the
+                     middle of a streamed record on that log               */
 };
+
+static int is_record_op(uint32_t kind)
+{
+    return kind >= K_REC_MARK;
+}
+
+/* The ops whose end is a reset (the capture never returns). */
+static int is_capture_op(uint32_t kind)
+{
+    return kind == K_CRASH || kind == K_CRASH_LOG;
+}
 
 enum { OUT_OLD, OUT_NEW, OUT_INVALID, OUT_VIOL, OUT_NONE };
 #define REQ(o) (1u << (o))
@@ -150,8 +181,21 @@ static const op_t ops[] = {
     {"ring append, drops 4", K_RING, NULL, 30u, REQ(OUT_OLD) | REQ(OUT_INVALID) | REQ(OUT_NEW), 0u},
     {"ring stream, 3 writes", K_STREAM, NULL, 30u, REQ(OUT_OLD) | REQ(OUT_INVALID) | REQ(OUT_NEW),
      0u},
+    {"reboot mark", K_REC_MARK, NULL, 0u, REQ(OUT_OLD) | REQ(OUT_NEW), 0u},
+    {"reboot boot commit", K_REC_BOOT, NULL, 0u, REQ(OUT_OLD) | REQ(OUT_NEW), 0u},
+    {"fault capture", K_CRASH, NULL, 0u, REQ(OUT_OLD) | REQ(OUT_NEW), 0u},
+    {"fault capture + log", K_CRASH_LOG, NULL, 0u, REQ(OUT_OLD) | REQ(OUT_INVALID) | REQ(OUT_NEW),
+     0u},
 };
 #define NOPS (sizeof ops / sizeof ops[0])
+
+/* The reboot record: its value (pram_reboot.c's private struct, never
+ * looked into here: compared whole) and its storage, checked at boot. */
+#define REC_VAL_WORDS 40u
+#define REC_STORE_WORDS 96u
+/* Record values the rows compare with: P, P + mark, after the boot call,
+ * after each capture. */
+enum { VAL_P, VAL_PM, VAL_BOOT, VAL_CRASH, VAL_CRASH_LOG, NVALS };
 
 /* ---- Sweep state (.noinit, own checksum: nothing from the core) ---------- */
 
@@ -177,16 +221,30 @@ typedef struct {
     uint32_t boots;
     op_stats_t st[NOPS];
     /* The ring rows' pre-operation state, built once through the API (see
-     * prepare_ring) and restored before each of their trials. */
+     * prepare_ring) and restored before each of their trials; later the
+     * crash log row's (linear buffer, see prepare_log).  SNAP_*. */
     uint32_t ring_ok;
     uint32_t ring_mem[PRAM_BUF_STORAGE_SIZE(BUF_CAP) / 4u];
     pram_buf_t ring_h;
+    /* The reboot record rows (see "Reboot record rows" below). */
+    uint32_t ref_run;   /* the trial under way is a capture's uncut reference */
+    uint32_t rec_done;  /* REC_* bits: what has been built and verified     */
+    uint32_t rec_p[REC_STORE_WORDS];  /* storage of P                       */
+    uint32_t rec_pm[REC_STORE_WORDS]; /* storage of P + the mark            */
+    uint32_t val[NVALS][REC_VAL_WORDS]; /* record values, VAL_*             */
+    uint32_t crash_sp;  /* sp the reference capture recorded (the log line) */
     uint32_t sum; /* FNV-1a over everything above                   */
 } sweep_t;
 
-#define SWEEP_MAGIC 0x5EE97051u
+#define SWEEP_MAGIC 0x5EE97052u
+/* Development only: start at this operation (the rows before it then miss
+ * their outcomes and the run fails). */
+#ifndef TS_FIRST_OP
+#  define TS_FIRST_OP 0u
+#endif
 #define STARTED_MAGIC 0x57A27EDu
 #define CUT_MARK 0xC07C07C0u
+#define DONE_MARK 0xD0AEC0DEu /* the capture's reset hook ran: it completed */
 #define K_MAX 400000u
 #define MAX_PRINTED 4u /* per operation */
 
@@ -195,10 +253,12 @@ static PRAM_NOINIT sweep_t sweep;
  * must fail instead of quietly starting over (QEMU RAM starts zeroed). */
 static PRAM_NOINIT volatile uint32_t ts_started;
 
-/* Written only by SysTick_Handler (assembly refers to it by name). */
+/* Written only by SysTick_Handler (assembly refers to it by name), and
+ * mark by the capture rows' reset hook. */
 typedef struct {
     uint32_t pc;
     uint32_t mark;
+    uint32_t xpsr; /* stacked xPSR: its IPSR says what the cut interrupted */
 } ts_cut_t;
 extern volatile ts_cut_t ts_cut;
 PRAM_NOINIT volatile ts_cut_t ts_cut;
@@ -261,6 +321,8 @@ void SysTick_Handler(void)
                          "movw r2, #:lower16:ts_cut\n\t"
                          "movt r2, #:upper16:ts_cut\n\t"
                          "str r1, [r2]\n\t"
+                         "ldr r1, [r0, #28]\n\t"
+                         "str r1, [r2, #8]\n\t"
                          "movw r1, #0x07C0\n\t"
                          "movt r1, #0xC07C\n\t"
                          "str r1, [r2, #4]\n\t"
@@ -386,6 +448,8 @@ static const char *mode_name(const op_t *op)
 {
     if (op->kind == K_RING || op->kind == K_STREAM)
         return "ring";
+    if (is_record_op(op->kind))
+        return "record";
     if (!op->cell)
         return "-";
     return op->cell->mode == PRAM_AB ? "A/B" : "single";
@@ -393,6 +457,8 @@ static const char *mode_name(const op_t *op)
 
 static uint32_t op_size(const op_t *op)
 {
+    if (is_record_op(op->kind))
+        return pram_reboot_cell()->size;
     return op->cell ? op->cell->size : op->len;
 }
 
@@ -497,6 +563,8 @@ static int prepare_buf(void)
  * points: 0 or 4; streamed: 0, 1, 3 or 4), or 10..15; never a part of a
  * batch of drops, and nothing else.  In the table, "invalid" counts the
  * states with the dropped records gone and record 15 not (yet) there. */
+#define SNAP_RING 1u
+#define SNAP_LOG 2u
 static const uint8_t ring_len[] = {30u, 30u, 30u, 30u, 30u, 30u, 1u, 5u, 7u, 0u,
                                    30u, 30u, 30u, 30u, 30u, 30u};
 #define RING_PREP 15u  /* records the prepare appends: 0..14  */
@@ -520,7 +588,7 @@ static int prepare_ring(void)
     uint8_t rec[MAX_REC];
     uint32_t j;
     int rc;
-    if (sweep.ring_ok) {
+    if (sweep.ring_ok == SNAP_RING) {
         for (j = 0u; j < sizeof arena.buf / 4u; j++)
             arena.buf[j] = sweep.ring_mem[j];
         g_buf = sweep.ring_h;
@@ -544,14 +612,502 @@ static int prepare_ring(void)
     for (j = 0u; j < sizeof arena.buf / 4u; j++)
         sweep.ring_mem[j] = arena.buf[j];
     sweep.ring_h = g_buf;
-    sweep.ring_ok = 1u;
+    sweep.ring_ok = SNAP_RING;
     return PRAM_OK;
+}
+
+/* ---- Reboot record rows ------------------------------------------------------
+ * The record (pram_reboot.c: one A/B cell in .noinit) starts every trial as
+ * P: built once through the API from zeroed storage by two boot calls
+ * (cold, then unknown: both slots written, so a cut can never bring back
+ * the older one), its storage kept in the sweep state and copied back
+ * before each trial.  The rows:
+ *   reboot mark         pram_reboot_mark(USER, TS_MARK_ARG) on P -> P+mark
+ *   reboot boot commit  pram_reboot_boot_with(&pram_reset_port_none) on
+ *                       P+mark: reports software, takes the mark, commits
+ *   fault capture       a real precise BusFault (ts_fault below) taken by
+ *                       PRAM_FAULT_HANDLERS()'s entry, captured, committed
+ *                       into P, then the library's reset; the reset hook
+ *                       marks the capture complete
+ *   + log line          the same with a fault log set (the linear buffer
+ *                       holding R0..R2) and the fault in the middle of a
+ *                       record streamed on it: the handler takes the log
+ *                       over (abandoned=1) and appends its line
+ * The BusFault handler runs below SysTick's priority, so the cut lands on
+ * every instruction of the entry and the capture too.
+ *
+ * Each row's result is run uncut first and verified through the public
+ * report (pram_reboot_boot_with) against values known here: every field of
+ * the crash (pc = ts_fault_pc from the ELF, the registers ts_fault loads,
+ * sp, the stack slice ts_fault pushes, CFSR/HFSR/BFAR of the BusFault,
+ * EXC_RETURN, IPSR), the counts, the mark.  After a cut the record's value
+ * must then equal the one before or the verified one after, word for word:
+ * nothing else, and the counts with it.  With the log: the line (built here
+ * from the verified crash) is there only with the crash, and whole. */
+
+extern uint32_t __bss_start[];
+extern uint32_t __stack_top[];
+
+#define TS_MARK_ARG 0x5EE9A126u
+/* What ts_fault loads before it faults; its stack slice is TS_STACK0 + i. */
+#define TS_R0 0x0A0A0A0Au
+#define TS_R2 0x0C0C0C0Cu
+#define TS_R12 0x1C1C1C1Cu
+#define TS_LR 0x0E0E0E0Fu
+#define TS_STACK0 0x57AC0000u
+#define TS_BAD_ADDRESS 0xA0000000u /* unmapped on both boards: precise BusFault */
+/* cmp r0, r0 (Z, C), Thumb; thread mode; the sp is 8-aligned (no pad). */
+#define TS_XPSR 0x61000000u
+#define TS_EXC_RETURN 0xFFFFFFF9u  /* thread mode, MSP, no FP frame (Secure on v8-M) */
+#define TS_BUSFAULT 5u
+
+/* uint32_t ts_fault(void): pushes 8 known words, loads known values into
+ * r0-r3, r12 and lr (r3 = sp), then loads from TS_BAD_ADDRESS at
+ * ts_fault_pc.  Returns (restoring lr) only if that load did not fault. */
+extern void ts_fault(void);
+extern const uint16_t ts_fault_pc[];
+__asm__(".pushsection .text.ts_fault,\"ax\",%progbits\n\t"
+        ".syntax unified\n\t"
+        ".thumb\n\t"
+        ".global ts_fault\n\t"
+        ".type ts_fault, %function\n\t"
+        ".thumb_func\n"
+        "ts_fault:\n\t"
+        "push {r4, lr}\n\t"
+        "sub sp, sp, #32\n\t"
+        "ldr r0, =0x57AC0000\n\t"
+        "movs r1, #0\n"
+        "1:\n\t"
+        "str r0, [sp, r1, lsl #2]\n\t"
+        "adds r0, r0, #1\n\t"
+        "adds r1, r1, #1\n\t"
+        "cmp r1, #8\n\t"
+        "bne 1b\n\t"
+        "ldr r0, =0x0A0A0A0A\n\t"
+        "ldr r1, =0xA0000000\n\t"
+        "ldr r2, =0x0C0C0C0C\n\t"
+        "mov r3, sp\n\t"
+        "ldr r12, =0x1C1C1C1C\n\t"
+        "ldr lr, =0x0E0E0E0F\n\t"
+        "cmp r0, r0\n\t"
+        ".global ts_fault_pc\n"
+        "ts_fault_pc:\n\t"
+        "ldr r0, [r1]\n\t"
+        "add sp, sp, #32\n\t"
+        "pop {r4, pc}\n\t"
+        ".ltorg\n\t"
+        ".size ts_fault, . - ts_fault\n\t"
+        ".popsection\n");
+
+#define SCB_SHCSR (*(volatile uint32_t *)0xE000ED24u)
+#define SCB_SHPR1 (*(volatile uint32_t *)0xE000ED18u)
+#define SCB_SHPR3 (*(volatile uint32_t *)0xE000ED20u)
+#define SHCSR_BUSFAULTENA (1u << 17)
+
+/* BusFault enabled, below SysTick: SysTick (priority 0) preempts the
+ * capture; BusFault at 0x80.  Every boot (a reset clears them). */
+static void fault_priorities(void)
+{
+    SCB_SHPR1 = (SCB_SHPR1 & ~(0xFFu << 8)) | (0x80u << 8);
+    SCB_SHPR3 &= ~(0xFFu << 24);
+    SCB_SHCSR |= SHCSR_BUSFAULTENA;
+    __asm__ __volatile__("dsb 0xf\n\tisb 0xf" ::: "memory");
+}
+
+/* 1 while a capture row runs its operation. */
+static volatile uint32_t g_capture_expected;
+
+/* pram_fault's reset hook: runs after the capture committed, just before
+ * the library's own reset.  A fault anywhere else ends the run. */
+static void ts_capture_done(void)
+{
+    if (g_capture_expected != 1u) {
+        fw_puts("torn_sweep: FAIL: a fault outside the capture rows (pram_fault captured it)\n");
+        fw_exit(1);
+    }
+    ts_cut.mark = DONE_MARK;
+    __asm__ __volatile__("dsb 0xf" ::: "memory");
+}
+
+static uint32_t words_eq(const volatile uint32_t *a, const volatile uint32_t *b, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0u; i < n; i++)
+        if (a[i] != b[i])
+            return 0u;
+    return 1u;
+}
+
+static void words_copy(volatile uint32_t *dst, const volatile uint32_t *src, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0u; i < n; i++)
+        dst[i] = src[i];
+}
+
+#define REC_CELL (pram_reboot_cell())
+#define REC_VWORDS ((uint32_t)REC_CELL->size / 4u)
+#define REC_SWORDS (pram_cell_storage_size(REC_CELL) / 4u)
+
+/* The record's value into v (REC_VAL_WORDS words, zero-padded). */
+static int rec_read(uint32_t *v)
+{
+    uint32_t i;
+    for (i = 0u; i < REC_VAL_WORDS; i++)
+        v[i] = 0u;
+    return pram_cell_get(REC_CELL, v, REC_CELL->size);
+}
+
+/* REC_P_BUILT .. : what sweep.rec_done says is ready. */
+#define REC_P_BUILT 0x1u
+#define REC_PM_BUILT 0x2u
+#define REC_BOOT_REF 0x4u
+#define REC_CRASH_REF 0x8u
+#define REC_CRASH_LOG_REF 0x10u
+
+/* A check on a reference result: reports and fails the row. */
+static int ref_fail(uint32_t opi, const char *what)
+{
+    violation(opi, what, PRAM_OK);
+    sweep.st[opi].out[OUT_VIOL]++;
+    return PRAM_ERR_CORRUPT;
+}
+
+/* A fresh boot call on the record as it is: its report. */
+static const pram_reboot_report_t *rec_boot(void)
+{
+    pram_reboot_new_boot();
+    return pram_reboot_boot_with(&pram_reset_port_none);
+}
+
+static int report_is(const pram_reboot_report_t *r, pram_reboot_reason_t reason, uint32_t mark,
+                     uint32_t mark_arg, uint32_t boots, uint32_t crashes, uint32_t unexpected,
+                     uint32_t has_crash)
+{
+    return r->reason == reason && r->causes == 0u && r->raw == 0u && r->mark == mark &&
+           r->mark_arg == mark_arg && r->boots == boots && r->crashes == crashes &&
+           r->unexpected == unexpected && r->cold == 0u && r->has_crash == has_crash;
+}
+
+/* P: boots 2, no crash, 1 unexpected (the second boot call: unknown). */
+static int build_p(uint32_t opi)
+{
+    const pram_reboot_report_t *r;
+    uint32_t i;
+    if (REC_CELL->size % 4u != 0u || REC_VWORDS > REC_VAL_WORDS || REC_SWORDS > REC_STORE_WORDS)
+        return ref_fail(opi, "the reboot record outgrew the sweep's copies (REC_VAL_WORDS, REC_STORE_WORDS)");
+    raw_zero(REC_CELL->addr, pram_cell_storage_size(REC_CELL));
+    r = rec_boot();
+    if (r->reason != PRAM_REBOOT_POWER_ON || r->cold != 1u || r->boots != 1u)
+        return ref_fail(opi, "building P: the first boot call on zeroed storage is not cold");
+    r = rec_boot();
+    if (!report_is(r, PRAM_REBOOT_UNKNOWN, 0u, 0u, 2u, 0u, 1u, 0u))
+        return ref_fail(opi, "building P: the second boot call does not report unknown, boot 2");
+    if (rec_read(sweep.val[VAL_P]) != PRAM_OK)
+        return ref_fail(opi, "building P: the record does not read back");
+    for (i = 0u; i < REC_SWORDS; i++)
+        sweep.rec_p[i] = ((const uint32_t *)REC_CELL->addr)[i];
+    sweep.rec_done |= REC_P_BUILT;
+    return PRAM_OK;
+}
+
+static int restore_p(uint32_t opi)
+{
+    int rc = (sweep.rec_done & REC_P_BUILT) ? PRAM_OK : build_p(opi);
+    if (rc == PRAM_OK)
+        words_copy((volatile uint32_t *)REC_CELL->addr, sweep.rec_p, REC_SWORDS);
+    return rc;
+}
+
+/* P + mark: the mark row's uncut result, and the boot row's start. */
+static int build_pm(uint32_t opi)
+{
+    int rc = restore_p(opi);
+    uint32_t i;
+    if (rc)
+        return rc;
+    rc = pram_reboot_mark(PRAM_MARK_USER, TS_MARK_ARG);
+    if (rc)
+        return ref_fail(opi, "the uncut pram_reboot_mark failed");
+    if (rec_read(sweep.val[VAL_PM]) != PRAM_OK)
+        return ref_fail(opi, "the record does not read back after pram_reboot_mark");
+    for (i = 0u; i < REC_SWORDS; i++)
+        sweep.rec_pm[i] = ((const uint32_t *)REC_CELL->addr)[i];
+    if (!report_is(rec_boot(), PRAM_REBOOT_SOFTWARE, PRAM_MARK_USER, TS_MARK_ARG, 3u, 0u, 1u, 0u))
+        return ref_fail(opi, "after pram_reboot_mark the next boot does not report software with the mark");
+    sweep.rec_done |= REC_PM_BUILT;
+    return PRAM_OK;
+}
+
+static int restore_pm(uint32_t opi)
+{
+    int rc = (sweep.rec_done & REC_PM_BUILT) ? PRAM_OK : build_pm(opi);
+    if (rc == PRAM_OK)
+        words_copy((volatile uint32_t *)REC_CELL->addr, sweep.rec_pm, REC_SWORDS);
+    return rc;
+}
+
+/* The boot row's uncut result: its own report, then the next boot's. */
+static int build_boot_ref(uint32_t opi)
+{
+    int rc = restore_pm(opi);
+    if (rc)
+        return rc;
+    if (!report_is(rec_boot(), PRAM_REBOOT_SOFTWARE, PRAM_MARK_USER, TS_MARK_ARG, 3u, 0u, 1u, 0u))
+        return ref_fail(opi, "the uncut boot call on P + mark does not report software with the mark");
+    if (rec_read(sweep.val[VAL_BOOT]) != PRAM_OK)
+        return ref_fail(opi, "the record does not read back after the boot call");
+    if (!report_is(rec_boot(), PRAM_REBOOT_UNKNOWN, 0u, 0u, 4u, 0u, 2u, 0u))
+        return ref_fail(opi, "after the boot call the mark is still there, or the counts are wrong");
+    sweep.rec_done |= REC_BOOT_REF;
+    return PRAM_OK;
+}
+
+/* ---- The crash line (built here, not with pram_fault_format) ---------- */
+
+#define LINE_MAX 100u
+
+static uint32_t line_put(char *b, uint32_t n, const char *s)
+{
+    while (*s && n < LINE_MAX - 1u)
+        b[n++] = *s++;
+    return n;
+}
+
+static uint32_t line_hex(char *b, uint32_t n, const char *label, uint32_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    uint32_t i;
+    n = line_put(b, n, label);
+    n = line_put(b, n, "0x");
+    for (i = 0u; i < 8u && n < LINE_MAX - 1u; i++)
+        b[n++] = digits[(v >> (28u - 4u * i)) & 0xFu];
+    return n;
+}
+
+/* The line the handler must log for the reference crash. */
+static uint32_t expected_line(char *b)
+{
+    uint32_t n = line_put(b, 0u, "fault PRECISERR");
+    n = line_hex(b, n, " pc=", (uint32_t)(uintptr_t)ts_fault_pc);
+    n = line_hex(b, n, " lr=", TS_LR);
+    n = line_hex(b, n, " sp=", sweep.crash_sp);
+    n = line_hex(b, n, " addr=", TS_BAD_ADDRESS);
+    n = line_put(b, n, " abandoned=1");
+    b[n] = '\0';
+    return n;
+}
+
+/* The crash log row's buffer: R0..R2, built like the append rows' and kept
+ * as a copy (the ring rows' copy is not needed any more). */
+static int prepare_log(void)
+{
+    uint32_t j;
+    int rc;
+    if (sweep.ring_ok == SNAP_LOG) {
+        for (j = 0u; j < sizeof arena.buf / 4u; j++)
+            arena.buf[j] = sweep.ring_mem[j];
+        g_buf = sweep.ring_h;
+        return PRAM_OK;
+    }
+    rc = prepare_buf();
+    if (rc)
+        return rc;
+    for (j = 0u; j < sizeof arena.buf / 4u; j++)
+        sweep.ring_mem[j] = arena.buf[j];
+    sweep.ring_h = g_buf;
+    sweep.ring_ok = SNAP_LOG;
+    return PRAM_OK;
+}
+
+/* The crash log: 0 if it holds R0..R2, 1 if R0..R2 and then the expected
+ * line, -1 (violation reported) for anything else. */
+static int log_state(uint32_t opi)
+{
+    static const uint8_t ids[] = {0u, 1u, 2u};
+    pram_buf_t h = PRAM_BUF_INIT(&tbuf_def);
+    pram_buf_iter_t it = PRAM_BUF_ITER_INIT;
+    pram_record_t r;
+    char want[LINE_MAX], got[LINE_MAX];
+    uint8_t rec[MAX_REC];
+    uint32_t n = 0u, len, i;
+    int rc = pram_buf_open(&h);
+    if (rc != PRAM_BUF_INTACT) {
+        violation(opi, "the crash log did not open intact", rc < 0 ? rc : PRAM_OK);
+        return -1;
+    }
+    while ((rc = pram_buf_next(&h, &it, &r)) == 1) {
+        if (n < 3u) {
+            len = rec_len(ids[n], 0u);
+            rec_fill(rec, ids[n], len);
+            if (r.len != len || pram_buf_read(&h, &r, got, sizeof got) != (int)len) {
+                violation(opi, "a log record before the crash line changed length", PRAM_OK);
+                return -1;
+            }
+            for (i = 0u; i < len; i++)
+                if ((uint8_t)got[i] != rec[i]) {
+                    violation(opi, "a log record before the crash line changed", PRAM_OK);
+                    return -1;
+                }
+        } else if (n == 3u) {
+            len = expected_line(want);
+            if (r.len != len || pram_buf_read(&h, &r, got, sizeof got) != (int)len) {
+                violation(opi, "a record after R0..R2 that is not the crash line (length)", PRAM_OK);
+                return -1;
+            }
+            for (i = 0u; i < len; i++)
+                if (got[i] != want[i]) {
+                    violation(opi, "a record after R0..R2 that is not the crash line", PRAM_OK);
+                    return -1;
+                }
+        } else {
+            violation(opi, "more than one record after R0..R2", PRAM_OK);
+            return -1;
+        }
+        n++;
+    }
+    if (rc < 0 || n < 3u) {
+        violation(opi, "the crash log lost records (or does not iterate)", rc < 0 ? rc : PRAM_OK);
+        return -1;
+    }
+    return n == 4u ? 1 : 0;
+}
+
+/* On the boot after a capture's uncut reference run: verify the crash and
+ * the counts through the report, keep the record's value. */
+static int crash_reference(uint32_t opi)
+{
+    const op_t *op = &ops[opi];
+    uint32_t which = op->kind == K_CRASH ? VAL_CRASH : VAL_CRASH_LOG;
+    const pram_reboot_report_t *r;
+    const pram_crash_t *c;
+    uint32_t i, sfar_ok;
+    if (rec_read(sweep.val[which]) != PRAM_OK)
+        return ref_fail(opi, "after the uncut capture the record does not read back");
+    r = rec_boot();
+    c = &r->crash;
+    if (!report_is(r, PRAM_REBOOT_FAULT, 0u, 0u, 3u, 1u, 2u, 1u))
+        return ref_fail(opi, "after the uncut capture the report is not fault, boot 3, crash 1, unexpected 2");
+    if (c->kind != PRAM_REBOOT_FAULT || c->reason != PRAM_FAULT_PRECISERR ||
+        c->pc != (uint32_t)(uintptr_t)ts_fault_pc || c->lr != TS_LR || c->r0 != TS_R0 ||
+        c->r1 != TS_BAD_ADDRESS || c->r2 != TS_R2 || c->r12 != TS_R12 || c->xpsr != TS_XPSR)
+        return ref_fail(opi, "the captured crash: reason, pc, lr, r0-r2, r12 or xPSR wrong");
+    if (c->sp != c->r3 || (c->sp & 7u) != 0u || c->exc_return != TS_EXC_RETURN ||
+        c->exception != TS_BUSFAULT || c->flags != PRAM_CRASH_FRAME)
+        return ref_fail(opi, "the captured crash: sp (ts_fault put it in r3), EXC_RETURN, IPSR or flags wrong");
+    sfar_ok = c->sfar == 0u || c->sfar == TS_BAD_ADDRESS;
+    if (c->cfsr != (PRAM_CFSR_PRECISERR | PRAM_CFSR_BFARVALID) || c->hfsr != 0u ||
+        c->bfar != TS_BAD_ADDRESS || (c->mmfar != 0u && c->mmfar != TS_BAD_ADDRESS) || c->sfsr != 0u ||
+        !sfar_ok)
+        return ref_fail(opi, "the captured crash: CFSR, HFSR, BFAR, MMFAR, SFSR or SFAR wrong");
+    if (c->file_id != 0u || c->line != 0u || c->boot != 2u || c->stack_words != PRAM_CRASH_STACK_WORDS)
+        return ref_fail(opi, "the captured crash: file, line, boot or stack slice length wrong");
+    for (i = 0u; i < PRAM_CRASH_STACK_WORDS; i++)
+        if (c->stack[i] != (i < 8u ? TS_STACK0 + i : c->stack[i]))
+            return ref_fail(opi, "the captured crash: the stack slice is not what ts_fault pushed");
+    sweep.crash_sp = c->sp;
+    if (op->kind == K_CRASH_LOG && log_state(opi) != 1)
+        return ref_fail(opi, "after the uncut capture the crash line is not in the log");
+    sweep.rec_done |= op->kind == K_CRASH ? REC_CRASH_REF : REC_CRASH_LOG_REF;
+    return PRAM_OK;
+}
+
+static int crash_ref_done(const op_t *op)
+{
+    return (sweep.rec_done & (op->kind == K_CRASH ? REC_CRASH_REF : REC_CRASH_LOG_REF)) != 0u;
+}
+
+static int prepare_record(uint32_t opi)
+{
+    const op_t *op = &ops[opi];
+    int rc;
+    switch (op->kind) {
+    case K_REC_MARK:
+        if (!(sweep.rec_done & REC_PM_BUILT)) {
+            rc = build_pm(opi);
+            if (rc)
+                return rc;
+        }
+        return restore_p(opi);
+    case K_REC_BOOT:
+        if (!(sweep.rec_done & REC_BOOT_REF)) {
+            rc = build_boot_ref(opi);
+            if (rc)
+                return rc;
+        }
+        rc = restore_pm(opi);
+        pram_reboot_new_boot();
+        return rc;
+    case K_CRASH_LOG:
+        rc = prepare_log();
+        if (rc)
+            return rc;
+        pram_fault_set_log(&g_buf);
+        return restore_p(opi);
+    default:
+        pram_fault_set_log(NULL);
+        return restore_p(opi);
+    }
+}
+
+/* What a record row reads: old, new, invalid (the log row: crash, no line
+ * yet) or a violation. */
+static int judge_record(uint32_t opi)
+{
+    const op_t *op = &ops[opi];
+    uint32_t got[REC_VAL_WORDS];
+    const uint32_t *oldv, *newv;
+    int rc = rec_read(got), out, line;
+    switch (op->kind) {
+    case K_REC_MARK:
+        oldv = sweep.val[VAL_P];
+        newv = sweep.val[VAL_PM];
+        break;
+    case K_REC_BOOT:
+        oldv = sweep.val[VAL_PM];
+        newv = sweep.val[VAL_BOOT];
+        break;
+    case K_CRASH:
+        oldv = sweep.val[VAL_P];
+        newv = sweep.val[VAL_CRASH];
+        break;
+    default:
+        oldv = sweep.val[VAL_P];
+        newv = sweep.val[VAL_CRASH_LOG];
+        break;
+    }
+    if (rc != PRAM_OK) {
+        violation(opi, "the reboot record does not read (an A/B record must keep the old one)", rc);
+        return OUT_VIOL;
+    }
+    if (words_eq(got, newv, REC_VAL_WORDS))
+        out = OUT_NEW;
+    else if (words_eq(got, oldv, REC_VAL_WORDS))
+        out = OUT_OLD;
+    else {
+        violation(opi, "the reboot record is neither the one before nor the whole result", PRAM_OK);
+        return OUT_VIOL;
+    }
+    if (op->kind == K_CRASH_LOG) {
+        line = log_state(opi);
+        if (line < 0)
+            return OUT_VIOL;
+        if (line == 1 && out == OUT_OLD) {
+            violation(opi, "the crash line is in the log without the crash in the record", PRAM_OK);
+            return OUT_VIOL;
+        }
+        if (line == 0 && out == OUT_NEW)
+            out = OUT_INVALID;
+    }
+    return out;
 }
 
 static int prepare(const op_t *op)
 {
     const pram_cell_t *c = op->cell;
     int rc;
+    if (is_record_op(op->kind))
+        return prepare_record((uint32_t)(op - ops));
     switch (op->kind) {
     case K_CALIB:
         return PRAM_OK;
@@ -637,6 +1193,24 @@ static int run(const op_t *op)
     case K_APPEND:
     case K_RING:
         return pram_buf_append(&g_buf, g_val, op->len);
+    case K_REC_MARK:
+        return pram_reboot_mark(PRAM_MARK_USER, TS_MARK_ARG);
+    case K_REC_BOOT:
+        return pram_reboot_boot_with(&pram_reset_port_none) ? PRAM_OK : PRAM_ERR_NULL;
+    case K_CRASH_LOG:
+        /* A record half streamed when the fault comes: the handler's
+         * takeover abandons it. */
+        rc = pram_buf_begin(&g_buf);
+        if (!rc)
+            rc = pram_buf_write(&g_buf, g_val, 5u);
+        if (rc)
+            return rc;
+        /* fall through */
+    case K_CRASH:
+        g_capture_expected = 1u;
+        ts_fault(); /* returns only if the load did not fault */
+        g_capture_expected = 0u;
+        return PRAM_ERR_CORRUPT;
     case K_STREAM:
         rc = pram_buf_begin(&g_buf);
         if (!rc)
@@ -910,7 +1484,9 @@ static int judge(uint32_t opi)
     int out;
     if (ops[opi].kind == K_CALIB)
         return OUT_NONE;
-    if (ops[opi].kind == K_RING || ops[opi].kind == K_STREAM)
+    if (is_record_op(ops[opi].kind))
+        out = judge_record(opi);
+    else if (ops[opi].kind == K_RING || ops[opi].kind == K_STREAM)
         out = judge_ring(opi);
     else
         out = ops[opi].cell ? judge_cell(opi) : judge_buf(opi);
@@ -957,6 +1533,18 @@ static void after_cut(uint32_t opi, uint32_t pc)
             s->rank = out_rank(out) + 1u;
         }
     }
+    /* Capture rows: the record may change only once the BusFault handler
+     * runs; cuts must land in it (SysTick preempts it). */
+    if (is_capture_op(ops[opi].kind) && out != OUT_VIOL) {
+        if ((ts_cut.xpsr & 0x1FFu) == TS_BUSFAULT) {
+            s->aux[0]++;
+            if (out == OUT_OLD)
+                s->aux[1]++;
+        } else if (out != OUT_OLD) {
+            violation(opi, "the record or the log changed before the fault handler ran", PRAM_OK);
+            out = OUT_VIOL;
+        }
+    }
     if (out != OUT_NONE)
         s->out[out]++;
     g_after_cut = 0;
@@ -989,6 +1577,9 @@ static void finished(uint32_t opi, int rc)
         missing |= REQ(OUT_NONE);
     /* Ring rows: every drop point seen without the new record. */
     if ((op->kind == K_RING || op->kind == K_STREAM) && s->aux[1] != ring_drop_points(op))
+        missing |= REQ(OUT_NONE);
+    /* Capture rows: cut in the handler, before and after the commit. */
+    if (is_capture_op(op->kind) && (s->aux[1] == 0u || s->aux[0] == s->aux[1]))
         missing |= REQ(OUT_NONE);
     s->missing = missing;
     fw_puts("torn_sweep: op ");
@@ -1025,6 +1616,16 @@ static void finished(uint32_t opi, int rc)
         fw_put_u32(s->aux[3] - s->aux[2] + 1u);
         fw_puts(" ticks for 64 instructions)\n");
     }
+    if (is_capture_op(op->kind)) {
+        fw_puts("torn_sweep: ");
+        fw_puts(op->name);
+        fw_puts(": ");
+        fw_put_u32(s->aux[0]);
+        fw_puts(" cuts in the BusFault handler (entry, capture, commit");
+        fw_puts(op->kind == K_CRASH_LOG ? ", log line, reset), " : ", reset), ");
+        fw_put_u32(s->aux[1]);
+        fw_puts(" of them before the record changed\n");
+    }
     if (missing) {
         fw_puts("torn_sweep: FAIL op ");
         fw_put_u32(opi);
@@ -1032,9 +1633,10 @@ static void finished(uint32_t opi, int rc)
         for (i = 0u; i <= OUT_NONE; i++)
             if (missing & REQ(i)) {
                 fw_puts(" ");
-                fw_puts(i != OUT_NONE        ? out_name[i]
-                        : op->kind == K_CALIB ? "every-sled-instruction"
-                                              : "every-drop-point");
+                fw_puts(i != OUT_NONE             ? out_name[i]
+                        : op->kind == K_CALIB      ? "every-sled-instruction"
+                        : is_capture_op(op->kind) ? "cuts-in-the-fault-handler-before-and-after-the-commit"
+                                                   : "every-drop-point");
             }
         fw_puts(" (the cuts do not cover the operation)\n");
     }
@@ -1067,7 +1669,11 @@ static int report(void)
     }
     fw_puts("torn_sweep: ring rows: 256 B ring holding records 6..14 (wrapped); record 15 (30 B) drops\n"
             "torn_sweep:   6..9 and goes to offset 0.  invalid = dropped records all gone, 15 not there\n"
-            "torn_sweep:   yet (drop points seen: append 4; stream 1, 3, 4); new = 10..15\n");
+            "torn_sweep:   yet (drop points seen: append 4; stream 1, 3, 4); new = 10..15\n"
+            "torn_sweep: record rows: the reboot record (A/B).  old = the record before, word for word;\n"
+            "torn_sweep:   new = the uncut result, verified field by field through the report (mark,\n"
+            "torn_sweep:   counts; the crash of a real BusFault: pc, registers, stack, CFSR/BFAR, ...).\n"
+            "torn_sweep:   + log: the fault comes mid-record on the crash log; invalid = crash, no line yet\n");
     fw_puts("torn_sweep: ");
     fw_put_u32(sweep.boots);
     fw_puts(" boots, ");
@@ -1100,6 +1706,7 @@ int main(void)
             ((volatile uint32_t *)&sweep)[i] = 0u;
         sweep.magic = SWEEP_MAGIC;
         sweep.k = 1u;
+        sweep.op = TS_FIRST_OP;
         for (i = 0u; i < NGUARDS; i++)
             *guards[i] = GUARD;
         ts_started = STARTED_MAGIC;
@@ -1110,14 +1717,34 @@ int main(void)
                                       : "torn_sweep: SysTick counts the reference clock\n");
     }
     sweep.boots++;
+    pram_fault_set_ram(__bss_start, __stack_top);
+    pram_fault_set_reset_hook(ts_capture_done);
+    fault_priorities();
     if (sweep.armed) {
-        if (ts_cut.mark != CUT_MARK) {
+        if (ts_cut.mark == CUT_MARK) {
+            after_cut(sweep.op, ts_cut.pc);
+            sweep.armed = 0u;
+            sweep.k++;
+        } else if (ts_cut.mark == DONE_MARK && sweep.op < NOPS && is_capture_op(ops[sweep.op].kind)) {
+            /* The capture ran to its reset, uncut. */
+            sweep.armed = 0u;
+            if (sweep.ref_run) {
+                sweep.ref_run = 0u;
+                if (crash_reference(sweep.op) != PRAM_OK) {
+                    fw_puts("torn_sweep: FAIL: the uncut capture's result is wrong\n");
+                    return 1;
+                }
+            } else {
+                finished(sweep.op, PRAM_OK);
+                sweep.op++;
+                sweep.k = 1u;
+                sweep.last_pc = 0u;
+            }
+            state_save();
+        } else {
             fw_puts("torn_sweep: FAIL: a reset that was not the SysTick cut\n");
             return 1;
         }
-        after_cut(sweep.op, ts_cut.pc);
-        sweep.armed = 0u;
-        sweep.k++;
     }
     for (;;) {
         if (sweep.op >= NOPS)
@@ -1137,11 +1764,24 @@ int main(void)
         }
         ts_cut.mark = 0u;
         sweep.armed = 1u;
+        if (is_capture_op(ops[sweep.op].kind) && !crash_ref_done(&ops[sweep.op])) {
+            /* First the capture uncut (no SysTick): the next boot verifies
+             * and keeps its result. */
+            sweep.ref_run = 1u;
+            state_save();
+            (void)run(&ops[sweep.op]);
+            fw_puts("torn_sweep: FAIL: the deliberate BusFault did not happen\n");
+            return 1;
+        }
         state_save();
         systick_arm(sweep.k);
         rc = run(&ops[sweep.op]);
         systick_off();
         sweep.armed = 0u;
+        if (is_capture_op(ops[sweep.op].kind)) {
+            fw_puts("torn_sweep: FAIL: the deliberate BusFault did not happen\n");
+            return 1;
+        }
         finished(sweep.op, rc);
         sweep.op++;
         sweep.k = 1u;

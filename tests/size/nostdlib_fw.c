@@ -1,11 +1,17 @@
 /* make check-nostdlib: a firmware calling every public function of the core
  * (typed cells with edit scopes, the generic cell API, linear and ring
  * buffers with streamed records and takeover, region maps,
- * register-file regions of each width, CRCs, pram_strerror, pram_barrier),
+ * register-file regions of each width, CRCs, pram_strerror, pram_barrier)
+ * and of the reboot record and crash capture (every reset-cause port, the
+ * fault handlers, capture, commit and assertions),
  * linked with -nostdlib -nostartfiles --gc-sections and nothing else: any
  * symbol the library (or code its macros expand to) needs from libc or
  * libgcc is an undefined reference.  Not meant to run. */
 #include "pram/pram.h"
+#include "pram/pram_fault.h"
+#include "pram/pram_reboot.h"
+
+PRAM_FAULT_HANDLERS();
 
 typedef struct {
     uint32_t boots;
@@ -158,6 +164,70 @@ static void buffers(pram_buf_t *b)
     use(pram_buf_clear(b));
 }
 
+static void reset_hook(void)
+{
+    nostdlib_sink++;
+}
+
+/* The reboot record, every port, and the crash capture. */
+static void reboot_and_fault(void)
+{
+    static const pram_reset_port_t *const ports[] = {
+        &pram_reset_port_none,    &pram_reset_port_stm32f0, &pram_reset_port_stm32f1, &pram_reset_port_stm32f4,
+        &pram_reset_port_stm32f7, &pram_reset_port_stm32l4, &pram_reset_port_stm32g0, &pram_reset_port_stm32g4,
+        &pram_reset_port_stm32h7, &pram_reset_port_nrf52,   &pram_reset_port_rp2040,  &pram_reset_port_samd21,
+        &pram_reset_port_samd51,
+    };
+    static uint32_t frame[PRAM_FAULT_FRAME_FP_WORDS + PRAM_CRASH_STACK_WORDS];
+    const pram_reboot_report_t *r = pram_reboot_boot();
+    pram_fault_regs_t regs;
+    pram_crash_t crash;
+    char line[100];
+    uint32_t i;
+
+    nostdlib_sink32 = (uint32_t)r->reason + r->boots;
+    nostdlib_sinkp = pram_reboot_reason_name(r->reason);
+    use(pram_reboot_report() != 0);
+    use(pram_reboot_ack());
+    use(pram_reboot_mark(PRAM_MARK_USER, 1u));
+    for (i = 0u; i < sizeof ports / sizeof ports[0]; i++) {
+        pram_reboot_new_boot();
+        nostdlib_sink32 = pram_reboot_boot_with(ports[i])->raw;
+        nostdlib_sinkp = ports[i]->name;
+    }
+    nostdlib_sink32 = pram_reboot_cell()->size;
+
+    pram_fault_set_ram(frame, frame + sizeof frame / sizeof frame[0]);
+    pram_fault_set_log(&ring_log);
+    pram_fault_set_reset_hook(reset_hook);
+    pram_fault_new_boot();
+    pram_fault_read_regs(&regs);
+    pram_fault_fill(&crash, frame, 0xFFFFFFF9u, &regs);
+    use(pram_reboot_crash(&crash));
+    pram_fault_fill_assert(&crash, PRAM_FILE_ID, __LINE__, 0x100u, 0x200u, (uintptr_t)frame, &regs);
+    nostdlib_sink32 = pram_fault_format(line, sizeof line, &crash, 1);
+    nostdlib_sink32 = (uint32_t)pram_fault_decode(regs.cfsr, regs.hfsr, regs.sfsr);
+    nostdlib_sinkp = pram_fault_reason_name(PRAM_FAULT_PRECISERR);
+    nostdlib_sinkp = pram_fault_reason_text(PRAM_FAULT_PRECISERR);
+    nostdlib_sink32 = pram_fault_file_id(__FILE__);
+    PRAM_ASSERT(nostdlib_sink != 77);
+#if PRAM_FAULT_ENTRIES
+    nostdlib_sink32 = (uint32_t)(uintptr_t)&pram_fault_hardfault;
+#endif
+    /* Each of these never returns (an if chain: a switch would be a
+     * libgcc case table on Armv6-M at -Os). */
+    if (nostdlib_sink == 1)
+        pram_fault_capture(frame, 0xFFFFFFF9u);
+    if (nostdlib_sink == 2)
+        pram_fault_capture_with(frame, 0xFFFFFFFDu, &regs);
+    if (nostdlib_sink == 3)
+        pram_fault_commit(&crash);
+    if (nostdlib_sink == 4)
+        pram_fault_assert(PRAM_FILE_ID, __LINE__);
+    if (nostdlib_sink == 5)
+        pram_fault_assert_lr(PRAM_FILE_ID, __LINE__, 0);
+}
+
 int main(void);
 int main(void)
 {
@@ -181,6 +251,7 @@ int main(void)
     nostdlib_sink32 = pram_crc32(0u, check, sizeof check - 1u);
     nostdlib_sinkp = pram_strerror(nostdlib_sink);
     pram_barrier();
+    reboot_and_fault();
     return 0;
 }
 

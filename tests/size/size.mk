@@ -2,7 +2,8 @@
 # per target (Cortex-M0+/M3/M4F/M33, RV32), configuration, CRC-16 variant and
 # LTO (tests/size/size.sh does the work; table in $(BUILD)/size/table.txt).
 # Budgets: Cortex-M4F, Pigweed-equivalent program, no LTO, over the plain-
-# variable baseline; make size fails if one is exceeded.
+# variable baseline; make size fails if one is exceeded.  The reboot record
+# and crash capture rows (Cortex-M0+/M4F/M33) are informative: no budget.
 RV_CC       ?= riscv64-unknown-elf-gcc
 RV_SIZE     ?= riscv64-unknown-elf-size
 RV_NM       ?= riscv64-unknown-elf-nm
@@ -17,6 +18,15 @@ SIZE_BUDGET_LTO_LEAN_BYTE   ?= 780
 # the buffer code.
 SIZE_CORE   ?= src/pram_cell.c src/pram_mem.c src/pram_crc16.c src/pram_error.c
 SIZE_BUF    ?= src/pram_buf.c
+# The reboot record (with the "none" reset-cause port) and the Cortex-M
+# crash capture, measured on SIZE_REBOOT_TARGETS; one real port besides,
+# on its own core.
+SIZE_REBOOT ?= src/pram_reboot.c src/pram_reset_none.c
+SIZE_FAULT  ?= src/pram_fault.c src/pram_fault_shim.c
+SIZE_PORT   ?= src/pram_reset_stm32.c
+SIZE_PORT_SYM ?= pram_reset_port_stm32f4
+SIZE_REBOOT_TARGETS ?= cortex-m0plus cortex-m4 cortex-m33
+SIZE_PORT_TARGETS   ?= cortex-m4
 SIZE_JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
 define SIZE_TARGETS
@@ -29,6 +39,9 @@ export SIZE_TARGETS
 size: deps
 	@SIZE_CFLAGS="$(CSTD) $(LIB_WARN) -Os -ffunction-sections -fdata-sections -ffreestanding -DNDEBUG $(INC) -Isrc" \
 	 SIZE_CORE="$(SIZE_CORE)" SIZE_BUF="$(SIZE_BUF)" SIZE_JOBS="$(SIZE_JOBS)" \
+	 SIZE_REBOOT="$(SIZE_REBOOT)" SIZE_FAULT="$(SIZE_FAULT)" SIZE_PORT="$(SIZE_PORT)" \
+	 SIZE_PORT_SYM="$(SIZE_PORT_SYM)" SIZE_REBOOT_TARGETS="$(SIZE_REBOOT_TARGETS)" \
+	 SIZE_PORT_TARGETS="$(SIZE_PORT_TARGETS)" \
 	 SIZE_BUDGET_LEAN_NIBBLE="$(SIZE_BUDGET_LEAN_NIBBLE)" SIZE_BUDGET_LEAN_BYTE="$(SIZE_BUDGET_LEAN_BYTE)" \
 	 SIZE_BUDGET_DEFAULT_NIBBLE="$(SIZE_BUDGET_DEFAULT_NIBBLE)" \
 	 SIZE_BUDGET_LTO_LEAN_NIBBLE="$(SIZE_BUDGET_LTO_LEAN_NIBBLE)" SIZE_BUDGET_LTO_LEAN_BYTE="$(SIZE_BUDGET_LTO_LEAN_BYTE)" \

@@ -8,6 +8,12 @@
 #   SIZE_CFLAGS    flags for every translation unit (-Os, warnings, includes)
 #   SIZE_CORE      the core sources linked into every pram program
 #   SIZE_BUF       the buffer sources, linked into the log programs too
+#   SIZE_REBOOT    the reboot record's sources (record + the "none" port)
+#   SIZE_FAULT     the Cortex-M crash capture's sources
+#   SIZE_PORT      the sources of the real reset-cause port measured, and
+#   SIZE_PORT_SYM  its pram_reset_port_t (PRAM_RESET_PORT for pram_reboot.c)
+#   SIZE_REBOOT_TARGETS  targets of the reboot and fault programs (Cortex-M)
+#   SIZE_PORT_TARGETS    targets of the real-port program
 #   SIZE_JOBS      programs built in parallel
 #   SIZE_BUDGET_LEAN_NIBBLE, SIZE_BUDGET_LEAN_BYTE, SIZE_BUDGET_DEFAULT_NIBBLE
 # Writes the table to OUT_DIR/table.txt.  Exits 1 if a build fails or a
@@ -36,6 +42,11 @@ lto_flag() { if [ "$1" = yes ]; then echo "-flto"; fi; }
 target_field() {
     echo "$SIZE_TARGETS" | awk -F'|' -v t="$1" -v f="$2" \
         '{ gsub(/^[ \t]+|[ \t]+$/, "", $1) } $1 == t { print $f; exit }'
+}
+# 0 if word $1 is in the list $2
+in_list() {
+    case " $2 " in *" $1 "*) return 0 ;; esac
+    return 1
 }
 
 # ---------------------------------------------------------------------------
@@ -103,6 +114,17 @@ if [ "${1:-}" = --unit ]; then
     # would fail the link.
     # shellcheck disable=SC2086
     run $cc $flags -fno-lto -c "$here/size_libc.c" -o "$d/size_libc.o"
+    # The reboot and fault programs' vector table (tests/size/size_vec.c):
+    # never LTO, like a startup file in assembly.  With LTO its weak C
+    # aliases would land in one assembly file with PRAM_FAULT_HANDLERS()'s
+    # strong definitions, which the assembler rejects.
+    reboot_here=
+    if in_list "$target" "${SIZE_REBOOT_TARGETS:-}" && { [ "$kind" = base ] ||
+        { [ "$cfg" = default ] && [ "$crc" = nibble ]; }; }; then
+        reboot_here=1
+        # shellcheck disable=SC2086
+        run $cc $flags -fno-lto -c "$here/size_vec.c" -o "$d/size_vec.o"
+    fi
     if [ "$kind" = base ]; then
         # shellcheck disable=SC2086
         run $cc $flags -c "$here/size_pw.c" -o "$d/pw_plain.o"
@@ -113,8 +135,13 @@ if [ "${1:-}" = --unit ]; then
         link pw_plain "$d/pw_plain.o"
         link fw_empty "$d/fw_empty.o"
         link fw_plain "$d/fw_plain.o"
+        if [ -n "$reboot_here" ]; then
+            # shellcheck disable=SC2086
+            run $cc $flags -c "$here/size_reboot.c" -o "$d/vec_empty.o"
+            link vec_empty "$d/vec_empty.o" "$d/size_vec.o"
+        fi
     else
-        core=
+        core='' buf=''
         for src in $SIZE_CORE; do
             o="$d/$(basename "$src" .c).o"
             # shellcheck disable=SC2086
@@ -137,7 +164,6 @@ if [ "${1:-}" = --unit ]; then
         # (not in configs without A/B), and the CRC variant costs what it
         # costs the cells: nibble only.
         if [ "$cfg" != lean-single ] && [ "$crc" = nibble ]; then
-            buf=
             for src in $SIZE_BUF; do
                 o="$d/$(basename "$src" .c).o"
                 # shellcheck disable=SC2086
@@ -152,6 +178,37 @@ if [ "${1:-}" = --unit ]; then
             link log "$d/log.o" $core $buf
             # shellcheck disable=SC2086
             link ring "$d/ring.o" $core $buf
+        fi
+        # The reboot record and the crash capture (default config, nibble
+        # CRC: the library as it comes), over vec_empty.
+        if [ -n "$reboot_here" ]; then
+            rb=
+            for src in $SIZE_REBOOT $SIZE_FAULT; do
+                o="$d/$(basename "$src" .c).o"
+                # shellcheck disable=SC2086
+                run $cc $flags -c "$src" -o "$o"
+                rb="$rb $o"
+            done
+            for p in reboot fault fault_log fault_assert; do
+                P=$(echo "$p" | tr '[:lower:]' '[:upper:]')
+                # shellcheck disable=SC2086
+                run $cc $flags -DSIZE_$P -c "$here/size_reboot.c" -o "$d/$p.o"
+                # shellcheck disable=SC2086
+                link "$p" "$d/$p.o" "$d/size_vec.o" $rb $core $buf
+            done
+            if in_list "$target" "${SIZE_PORT_TARGETS:-}"; then
+                po=
+                for src in $SIZE_PORT; do
+                    o="$d/port_$(basename "$src" .c).o"
+                    # shellcheck disable=SC2086
+                    run $cc $flags -c "$src" -o "$o"
+                    po="$po $o"
+                done
+                # shellcheck disable=SC2086
+                run $cc $flags -DPRAM_RESET_PORT="$SIZE_PORT_SYM" -c src/pram_reboot.c -o "$d/reboot_port_lib.o"
+                # shellcheck disable=SC2086
+                link reboot_port "$d/reboot.o" "$d/size_vec.o" "$d/reboot_port_lib.o" $po $core
+            fi
         fi
     fi
     exit 0
@@ -201,14 +258,17 @@ delta() {
 
 table="$out/table.txt"
 : >"$table"
-row() { printf '%-14s %-9s %-12s %-8s %-4s %6s %5s  %s\n' "$@"; }
+row() { printf '%-14s %-12s %-12s %-8s %-4s %6s %5s  %s\n' "$@"; }
+# section PROGRAM ELF BASE-ELF OVER [CONFIGS [CRCS [TARGETS]]]: the base ELF
+# comes from the same build group if it was built there, else from the
+# baselines' group.
 section() {
-    prog=$1 elf=$2 base=$3 over=$4 cfgs=${5:-$configs} crcs_=${6:-$crcs}
-    for t in $targets; do
+    prog=$1 elf=$2 base=$3 over=$4 cfgs=${5:-$configs} crcs_=${6:-$crcs} targets_=${7-$targets}
+    for t in $targets_; do
         for cfg in $cfgs; do
             for crc in $crcs_; do
                 for lto in $ltos; do
-                    if [ "$base" = pw ]; then b="$cfg-$crc-$lto"; else b="base-$lto"; fi
+                    if [ -f "$out/$t/$cfg-$crc-$lto/$base.mem" ]; then b="$cfg-$crc-$lto"; else b="base-$lto"; fi
                     # shellcheck disable=SC2046
                     row "$t" "$prog" "$cfg" "$crc" "$lto" $(delta "$t" "$cfg-$crc-$lto" "$elf" "$b" "$base") "$over"
                 done
@@ -224,6 +284,11 @@ section() {
     section struct fw fw_empty "empty main"
     section log log fw_empty "empty main" "default lean-AB" nibble
     section ring-log ring fw_empty "empty main" "default lean-AB" nibble
+    section reboot reboot vec_empty "empty main" default nibble "$SIZE_REBOOT_TARGETS"
+    section reboot-port reboot_port vec_empty "empty main" default nibble "$SIZE_PORT_TARGETS"
+    section fault fault vec_empty "empty main" default nibble "$SIZE_REBOOT_TARGETS"
+    section fault+log fault_log vec_empty "empty main" default nibble "$SIZE_REBOOT_TARGETS"
+    section fault+assert fault_assert vec_empty "empty main" default nibble "$SIZE_REBOOT_TARGETS"
 } >"$table"
 
 cat <<EOF
@@ -238,6 +303,13 @@ size: flash = text + data, RAM = data + bss (cell storage included) that a cell 
             log       a linear buffer: open, append, next + read, clear (tests/size/size_log.c)
             ring-log  a ring: open, append, begin/write/commit, takeover, prev + read, clear
                       (log rows: nibble CRC, configurations with A/B: a buffer's control block is A/B)
+            reboot    the reboot record: pram_reboot_boot (report), ack, mark; "none" reset port
+            reboot-port  the same with PRAM_RESET_PORT=$SIZE_PORT_SYM ($SIZE_PORT_TARGETS)
+            fault     reboot + PRAM_FAULT_HANDLERS(): fault entries, capture, commit, reset
+            fault+log fault + a crash line into a 256 B ring log opened at boot (its code and RAM)
+            fault+assert  fault + one PRAM_ASSERT site
+                      (reboot and fault rows: tests/size/size_reboot.c, library defaults, nibble
+                      CRC; over an empty main with the same vector table, tests/size/size_vec.c)
   configs:  default      A/B + regions (library defaults), A/B cell
             lean-AB      -DPRAM_ENABLE_REGIONS=0, A/B cell
             lean-single  -DPRAM_ENABLE_AB=0 -DPRAM_ENABLE_REGIONS=0, single-slot cell
@@ -254,13 +326,44 @@ done <"$table"
 echo
 echo "Pigweed Persistent<uint32_t>, same program, this compiler (arm-none-eabi-gcc 12.2 -Os, Cortex-M4F): +644 B (+608 B with LTO), of which its 512 B CRC table (measured earlier by the team; not rebuilt here)"
 
+# The reboot record and the crash capture: what each part adds on top of
+# the one before, and where the fault program's RAM goes (nm, no LTO).
+symsize() { # NM ELF SYMBOL: its size in bytes, 0 if absent
+    v=$("$1" -S --defined-only "$2" | awk -v s="$3" '$NF == s && NF == 4 { print $2; exit }')
+    echo $((0x${v:-0}))
+}
+for t in ${SIZE_REBOOT_TARGETS:-}; do
+    nm=$(target_field "$t" 4)
+    fl='' ram=''
+    for lto in $ltos; do
+        u="default-nibble-$lto"
+        # shellcheck disable=SC2046
+        set -- $(delta "$t" "$u" fault "$u" reboot) $(delta "$t" "$u" fault_log "$u" fault) \
+            $(delta "$t" "$u" fault_assert "$u" fault)
+        fl="$fl $1 $3 $5" ram="$ram $2 $4 $6"
+    done
+    # shellcheck disable=SC2086
+    set -- $fl $ram
+    echo "size: $t: on top of reboot, the capture adds $1 B flash (LTO $4), $7 B RAM;" \
+        "the crash line with its 256 B ring log $2 B (LTO $5), $8 B RAM; a PRAM_ASSERT site $3 B (LTO $6)"
+    e="$out/$t/default-nibble-no/fault.elf"
+    rec=$(symsize "$nm" "$e" pram__reboot_record__storage)
+    rep=$(symsize "$nm" "$e" report)
+    stk=$(symsize "$nm" "$e" pram__fault_stack)
+    # shellcheck disable=SC2046
+    set -- $(delta "$t" default-nibble-no fault base-no vec_empty)
+    echo "size: $t: RAM of fault, $2 B: reboot record $rec B (.noinit, A/B), report $rep B (.bss)," \
+        "fault stack $stk B (.bss, PRAM_FAULT_STACK_SIZE; 0 = none), other $(($2 - rec - rep - stk)) B"
+done
+
 # What the programs needed beyond the core (counted in the figures above).
 for t in $targets; do
     h=$(cat "$out/$t"/*/*.libgcc | sort -u | tr '\n' ' ')
     [ -z "$h" ] || echo "size: $t: libgcc helpers linked: $h"
     for f in memset memcpy memmove memcmp; do
         progs=$(grep -lx "$f" "$out/$t"/*/*.libc 2>/dev/null | sed 's|.*/||; s|\.libc$||' | sort -u |
-            sed 's/^pw$/pw-equiv/; s/^pw_edit$/+edit/; s/^fw$/struct/; s/^ring$/ring-log/' | tr '\n' ' ')
+            sed 's/^pw$/pw-equiv/; s/^pw_edit$/+edit/; s/^fw$/struct/; s/^ring$/ring-log/;
+                s/^reboot_port$/reboot-port/; s/^fault_log$/fault+log/; s/^fault_assert$/fault+assert/' | tr '\n' ' ')
         [ -z "$progs" ] || echo "size: $t: GCC emitted a $f call (size_libc.c's counted) in: $progs"
     done
 done
