@@ -90,6 +90,22 @@ static void set_rmvf(volatile uint32_t *reg, uint32_t rmvf)
 
 #define N_RULES(r) ((unsigned)(sizeof(r) / sizeof((r)[0])))
 
+/* The three functions of an RCC_CSR port, which differ only in the
+ * register's address, the position of RMVF and the family's rule table. */
+#define CSR_PORT_FUNCTIONS(fam, csr, rmvf)                                   \
+    static uint32_t fam##_read(void)                                         \
+    {                                                                        \
+        return PRAM_RESET_REG_LOAD(csr);                                     \
+    }                                                                        \
+    static uint32_t fam##_causes(uint32_t raw)                               \
+    {                                                                        \
+        return decode(fam##_rules, N_RULES(fam##_rules), raw);               \
+    }                                                                        \
+    static void fam##_clear(void)                                            \
+    {                                                                        \
+        set_rmvf(csr, rmvf);                                                 \
+    }
+
 /* Bits common to every RCC_CSR here. */
 #define CSR_PINRSTF BIT(26)
 #define CSR_SFTRSTF BIT(28)
@@ -118,20 +134,7 @@ static const flag_rule_t f0_rules[] = {
     {F0_OBLRSTF, PRAM_RESET_OTHER, 0u},
 };
 
-static uint32_t f0_read(void)
-{
-    return PRAM_RESET_REG_LOAD(F0_CSR);
-}
-
-static uint32_t f0_causes(uint32_t raw)
-{
-    return decode(f0_rules, N_RULES(f0_rules), raw);
-}
-
-static void f0_clear(void)
-{
-    set_rmvf(F0_CSR, F0_RMVF);
-}
+CSR_PORT_FUNCTIONS(f0, F0_CSR, F0_RMVF)
 
 const pram_reset_port_t pram_reset_port_stm32f0 = {"stm32f0", f0_read, f0_causes, f0_clear};
 
@@ -150,20 +153,7 @@ static const flag_rule_t f1_rules[] = {
     {CSR_LPWRRSTF, PRAM_RESET_OTHER, 0u},
 };
 
-static uint32_t f1_read(void)
-{
-    return PRAM_RESET_REG_LOAD(F1_CSR);
-}
-
-static uint32_t f1_causes(uint32_t raw)
-{
-    return decode(f1_rules, N_RULES(f1_rules), raw);
-}
-
-static void f1_clear(void)
-{
-    set_rmvf(F1_CSR, F1_RMVF);
-}
+CSR_PORT_FUNCTIONS(f1, F1_CSR, F1_RMVF)
 
 const pram_reset_port_t pram_reset_port_stm32f1 = {"stm32f1", f1_read, f1_causes, f1_clear};
 
@@ -184,20 +174,7 @@ static const flag_rule_t f4_rules[] = {
     {CSR_LPWRRSTF, PRAM_RESET_OTHER, 0u},
 };
 
-static uint32_t f4_read(void)
-{
-    return PRAM_RESET_REG_LOAD(F4_CSR);
-}
-
-static uint32_t f4_causes(uint32_t raw)
-{
-    return decode(f4_rules, N_RULES(f4_rules), raw);
-}
-
-static void f4_clear(void)
-{
-    set_rmvf(F4_CSR, F4_RMVF);
-}
+CSR_PORT_FUNCTIONS(f4, F4_CSR, F4_RMVF)
 
 const pram_reset_port_t pram_reset_port_stm32f4 = {"stm32f4", f4_read, f4_causes, f4_clear};
 const pram_reset_port_t pram_reset_port_stm32f7 = {"stm32f7", f4_read, f4_causes, f4_clear};
@@ -221,20 +198,7 @@ static const flag_rule_t l4_rules[] = {
     {L4_FWRSTF, PRAM_RESET_OTHER, 0u},
 };
 
-static uint32_t l4_read(void)
-{
-    return PRAM_RESET_REG_LOAD(L4_CSR);
-}
-
-static uint32_t l4_causes(uint32_t raw)
-{
-    return decode(l4_rules, N_RULES(l4_rules), raw);
-}
-
-static void l4_clear(void)
-{
-    set_rmvf(L4_CSR, L4_RMVF);
-}
+CSR_PORT_FUNCTIONS(l4, L4_CSR, L4_RMVF)
 
 const pram_reset_port_t pram_reset_port_stm32l4 = {"stm32l4", l4_read, l4_causes, l4_clear};
 
@@ -255,20 +219,7 @@ static const flag_rule_t g0_rules[] = {
     {G0_OBLRSTF, PRAM_RESET_OTHER, 0u},
 };
 
-static uint32_t g0_read(void)
-{
-    return PRAM_RESET_REG_LOAD(G0_CSR);
-}
-
-static uint32_t g0_causes(uint32_t raw)
-{
-    return decode(g0_rules, N_RULES(g0_rules), raw);
-}
-
-static void g0_clear(void)
-{
-    set_rmvf(G0_CSR, G0_RMVF);
-}
+CSR_PORT_FUNCTIONS(g0, G0_CSR, G0_RMVF)
 
 const pram_reset_port_t pram_reset_port_stm32g0 = {"stm32g0", g0_read, g0_causes, g0_clear};
 
@@ -289,20 +240,7 @@ static const flag_rule_t g4_rules[] = {
     {G4_OBLRSTF, PRAM_RESET_OTHER, 0u},
 };
 
-static uint32_t g4_read(void)
-{
-    return PRAM_RESET_REG_LOAD(G4_CSR);
-}
-
-static uint32_t g4_causes(uint32_t raw)
-{
-    return decode(g4_rules, N_RULES(g4_rules), raw);
-}
-
-static void g4_clear(void)
-{
-    set_rmvf(G4_CSR, G4_RMVF);
-}
+CSR_PORT_FUNCTIONS(g4, G4_CSR, G4_RMVF)
 
 const pram_reset_port_t pram_reset_port_stm32g4 = {"stm32g4", g4_read, g4_causes, g4_clear};
 
