@@ -7,7 +7,7 @@
 # machine.  Set PRAM_NO_APT=1 to forbid it.
 # ---------------------------------------------------------------------------
 DEB_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi libcmocka-dev zlib1g-dev qemu-system-arm \
-                clang libclang-rt-dev
+                clang libclang-rt-dev cmake pkg-config g++ libstdc++-arm-none-eabi-newlib
 
 .PHONY: deps
 deps:
@@ -197,7 +197,7 @@ check-opt-levels: deps
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size
+test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size test-ld test-integration test-cpp
 	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc and host builds warning-free at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets)"
 
 DEMO_DIR := $(BUILD)/demo
@@ -239,6 +239,59 @@ $(BUILD)/bench/bench_crc: tests/bench_crc.c src/pram_crc16.c src/pram_crc32.c
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(CSTD) $(TEST_WARN) -O2 -D_DEFAULT_SOURCE -DPRAM_CRC_ALL_VARIANTS=1 $(INC) $^ -lz -o $@
+
+# ---------------------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the headers, the host library
+# (core + host backend, as make all builds it) as $(PREFIX)/lib/libpram.a, the
+# core for each Cortex-M CPU as $(PREFIX)/lib/pram/arm/<cpu>/libpram.a (built
+# with ARM_COMMON and ARM_FLAGS_<cpu>: link it with the same -mcpu and float
+# ABI), the linker fragments in $(PREFIX)/share/pram/ld, and pram.pc:
+#   pkg-config --cflags --libs pram                 host
+#   pkg-config --variable=armlibdir pram            + /<cpu>, for -L
+#   pkg-config --variable=ldscriptdir pram          for -L (INCLUDE pram_noinit.ld)
+# INSTALL_ARM_CPUS= (empty) installs no Cortex-M libraries.  make uninstall
+# removes what make install put there.
+# ---------------------------------------------------------------------------
+PREFIX           ?= /usr/local
+DESTDIR          ?=
+INSTALL_ARM_CPUS ?= $(ARM_CPUS)
+PRAM_VERSION := $(shell sed -n 's/^\#define PRAM_VERSION_\(MAJOR\|MINOR\|PATCH\) *\([0-9]*\).*/\2/p' \
+                  include/pram/pram.h | paste -sd.)
+INSTALL_HEADERS := $(notdir $(wildcard include/pram/*.h include/pram/*.hpp))
+INSTALL_LD      := $(notdir $(wildcard ld/*.ld)) README.md
+inst_root := $(DESTDIR)$(PREFIX)
+
+.PHONY: install uninstall
+install: deps $(BUILD)/host/libpram.a $(foreach cpu,$(INSTALL_ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a)
+	@set -e; \
+	install -d "$(inst_root)/include/pram" "$(inst_root)/lib/pkgconfig" "$(inst_root)/share/pram/ld"; \
+	for h in $(INSTALL_HEADERS); do install -m 644 include/pram/$$h "$(inst_root)/include/pram/$$h"; done; \
+	install -m 644 $(BUILD)/host/libpram.a "$(inst_root)/lib/libpram.a"; \
+	for cpu in $(INSTALL_ARM_CPUS); do \
+	  install -d "$(inst_root)/lib/pram/arm/$$cpu"; \
+	  install -m 644 $(BUILD)/arm/$$cpu/libpram.a "$(inst_root)/lib/pram/arm/$$cpu/libpram.a"; \
+	done; \
+	for f in $(INSTALL_LD); do install -m 644 ld/$$f "$(inst_root)/share/pram/ld/$$f"; done; \
+	sed -e 's|@PRAM_PC_PREFIX@|$(PREFIX)|' \
+	    -e 's|@PRAM_PC_INCLUDEDIR@|$${prefix}/include|' \
+	    -e 's|@PRAM_PC_LIBDIR@|$${prefix}/lib|' \
+	    -e 's|@PRAM_PC_LDSCRIPTDIR@|$${prefix}/share/pram/ld|' \
+	    -e 's|@PRAM_PC_EXTRA_VARS@|armlibdir=$${libdir}/pram/arm|' \
+	    -e 's|@PRAM_PC_VERSION@|$(PRAM_VERSION)|' \
+	    -e 's|@PRAM_PC_CFLAGS@||' \
+	    -e 's|@PRAM_PC_LIBS@| -lpram|' \
+	    cmake/pram.pc.in >"$(inst_root)/lib/pkgconfig/pram.pc"; \
+	chmod 644 "$(inst_root)/lib/pkgconfig/pram.pc"; \
+	echo "install: pram $(PRAM_VERSION) in $(inst_root) (host libpram.a; Cortex-M:$(if $(INSTALL_ARM_CPUS), $(INSTALL_ARM_CPUS), none); pram.pc)"
+
+uninstall:
+	rm -f $(addprefix "$(inst_root)/include/pram/,$(addsuffix ",$(INSTALL_HEADERS))) \
+	      $(addprefix "$(inst_root)/share/pram/ld/,$(addsuffix ",$(INSTALL_LD))) \
+	      "$(inst_root)/lib/libpram.a" "$(inst_root)/lib/pkgconfig/pram.pc" \
+	      $(foreach cpu,$(ARM_CPUS),"$(inst_root)/lib/pram/arm/$(cpu)/libpram.a")
+	-rmdir "$(inst_root)/include/pram" "$(inst_root)/share/pram/ld" "$(inst_root)/share/pram" \
+	       $(foreach cpu,$(ARM_CPUS),"$(inst_root)/lib/pram/arm/$(cpu)") \
+	       "$(inst_root)/lib/pram/arm" "$(inst_root)/lib/pram" 2>/dev/null
 
 # Cortex-M firmware, QEMU runs and linker checks live beside the examples.
 -include examples/examples.mk

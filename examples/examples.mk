@@ -27,7 +27,8 @@
 # gives $(FW_DIR)/microbit/myapp.elf; run it with
 #   QEMU=$(QEMU_ARM) sh examples/tools/run_qemu.sh [checks] microbit ELF LINES...
 # or by hand: qemu-system-arm -M microbit -nographic
-#   -semihosting-config enable=on,target=native -kernel ELF
+#   -semihosting-config enable=on,target=native -kernel ELF 2>&1
+# (QEMU prints the firmware's semihosting output on its stderr).
 # (sources under tests/ need an object rule of their own: FW_OBJ_RULES only
 # compiles src/ and examples/).
 

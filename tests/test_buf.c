@@ -119,6 +119,10 @@ static void open_cold_formats(void **state)
     check_model(&tb, &model);
 }
 
+/* As a header declares a buffer for other files, then the one .c defines it. */
+PRAM_BUF_DECLARE(declared_log);
+PRAM_BUF_DEFINE(declared_log, 32, 1);
+
 static void define_macro_buffer(void **state)
 {
     PRAM_BUF_DEFINE(mb, 101, 7); /* capacity rounded up to 4 */
@@ -131,6 +135,8 @@ static void define_macro_buffer(void **state)
     const pram_buf_def_t d4 = PRAM_BUF_DEF_RING_IN(&r, 0, sizeof at, 3);
     uint32_t i;
     (void)state;
+    assert_ptr_equal(declared_log.def, &declared_log__def);
+    assert_int_equal(declared_log__def.size, 48u + 32u);
     assert_int_equal(mb__def.size, 48u + 104u);
     assert_int_equal(sizeof mb__storage, 48u + 104u);
     assert_int_equal(mb__def.schema, 7);

@@ -1589,7 +1589,7 @@ static void test_fixed_address(void **state)
     CHECK_EQ(pram_cell_storage_size(&fa_ab), 40);
     CHECK_EQ(pram_cell_storage_size(&fa_al8), 80);
     CHECK_EQ(fa_s_status(), PRAM_ERR_INVALID);
-    CHECK_EQ(fa_ab_valid(), 0);
+    CHECK_EQ(fa_ab_is_valid(), 0);
 
     CHECK_EQ(fa_s_set(&a), PRAM_OK);
     CHECK_EQ(fa_ab_set(&a), PRAM_OK);

@@ -383,10 +383,30 @@ static void strerror_names(void **state)
             assert_string_not_equal(s, pram_strerror(codes[j].code));
         }
     }
-    /* Positive results that are not errors (PRAM_BUF_COLD...) have no name. */
-    assert_string_equal(pram_strerror(1), "?");
-    assert_string_equal(pram_strerror(2), "?");
-    assert_string_equal(pram_strerror(PRAM_EDIT_ABORTED), "?");
+    /* Named results have values of their own, and names. */
+    {
+        static const struct {
+            int code;
+            const char *name;
+        } results[] = {
+            {PRAM_BUF_INTACT, "PRAM_OK"},
+            {PRAM_REGION_WARM, "PRAM_OK"},
+            {PRAM_EDIT_ABORTED, "PRAM_EDIT_ABORTED"},
+            {PRAM_BUF_COLD, "PRAM_BUF_COLD"},
+            {PRAM_BUF_REFORMED, "PRAM_BUF_REFORMED"},
+            {PRAM_BUF_ABANDONED, "PRAM_BUF_ABANDONED"},
+            {PRAM_REGION_COLD, "PRAM_REGION_COLD"},
+            {PRAM_REGION_RELAYOUT, "PRAM_REGION_RELAYOUT"},
+            {PRAM_REGION_CLEARED, "PRAM_REGION_CLEARED"},
+        };
+        for (i = 0; i < sizeof(results) / sizeof(results[0]); i++) {
+            assert_string_equal(pram_strerror(results[i].code), results[i].name);
+            for (j = 2; j < i; j++)
+                if (results[j].code != 0)
+                assert_int_not_equal(results[i].code, results[j].code);
+        }
+        assert_string_equal(pram_strerror(PRAM_REGION_CLEARED + 1), "?");
+    }
     assert_string_equal(pram_strerror(100), "?");
     assert_string_equal(pram_strerror(INT_MAX), "?");
     /* The codes are -1 .. -16, in this order, with no gap. */
@@ -752,7 +772,7 @@ static void cell_invalid_and_layout(void **state)
     /* The typed cell under a bumped schema: the next firmware's typed calls
      * (compiled at the call site) and its descriptor. */
     FAILS(PRAM_ERR_LAYOUT, boot_v2_status());
-    assert_int_equal(boot_v2_valid(), 0);
+    assert_int_equal(boot_v2_is_valid(), 0);
     memset(&bout, PATTERN, sizeof(bout));
     FAILS(PRAM_ERR_LAYOUT, boot_v2_get(&bout));
     assert_untouched((const uint8_t *)&bout, sizeof(bout));

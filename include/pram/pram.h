@@ -24,8 +24,16 @@
 #include "pram_region.h"
 #include "pram_region_map.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Run PRAM_BARRIER(): call before requesting a reset so committed stores have
  * reached memory (the library already calls it after each commit point). */
 void pram_barrier(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* PRAM_H */

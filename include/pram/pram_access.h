@@ -63,7 +63,7 @@ static PRAM_ALWAYS_INLINE void pram__store32(const pram_region_t *region, uintpt
 /* Pointer to the bytes at pos, or NULL where only exact-width access is allowed. */
 static PRAM_ALWAYS_INLINE void *pram__direct(const pram_region_t *region, uintptr_t pos)
 {
-    return PRAM__PORTED(region) ? NULL : (void *)pos;
+    return PRAM__PORTED(region) ? PRAM__NULL : (void *)pos;
 }
 
 /* Byte i of a word as memory holds it, as a shift of the word's value. */

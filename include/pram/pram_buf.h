@@ -96,13 +96,14 @@ typedef struct pram_buf {
 #define PRAM__BUF_OPEN 0x0B0FFE4Du
 #define PRAM_BUF_INIT(def_ptr) { (def_ptr), 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u, 0u }
 
-/* pram_buf_open results (>= 0); errors are negative. */
+/* pram_buf_open results (>= 0); errors are negative.  Every named result in
+ * pram has a value of its own, so pram_strerror() names it. */
 #define PRAM_BUF_INTACT 0    /* control block valid; records recovered        */
-#define PRAM_BUF_COLD 1      /* nothing valid (first boot, garbage): formatted */
-#define PRAM_BUF_REFORMED 2  /* another layout/schema was there: formatted    */
+#define PRAM_BUF_COLD 2      /* nothing valid (first boot, garbage): formatted */
+#define PRAM_BUF_REFORMED 3  /* another layout/schema was there: formatted    */
 /* pram_buf_takeover: a call or streamed record was in progress and was
  * abandoned; the records were re-read from memory (0: nothing was). */
-#define PRAM_BUF_ABANDONED 3
+#define PRAM_BUF_ABANDONED 4
 
 /* Validate the control block and walk the records from the oldest to find
  * the newest (bounded by the storage size, whatever memory holds).  Formats
@@ -183,7 +184,9 @@ int pram_buf_prev(const pram_buf_t *buf, pram_buf_iter_t *it, pram_record_t *rec
 int pram_buf_read(const pram_buf_t *buf, const pram_record_t *rec, void *dst, size_t cap);
 
 /* PRAM_BUF_DEFINE(name, capacity, schema): a buffer with `capacity` bytes of
- * data area in .noinit; `name` is its pram_buf_t handle.  _RING: a ring. */
+ * data area in .noinit; `name` is its pram_buf_t handle.  _RING: a ring.
+ * PRAM_BUF_DECLARE(name) in a header lets other files use the handle. */
+#define PRAM_BUF_DECLARE(name) PRAM__EXTERN pram_buf_t name
 #define PRAM__BUF_DEFINE(name, capacity, schema, mode)                                   \
     static PRAM_NOINIT uint32_t name##__storage[PRAM_BUF_STORAGE_SIZE(capacity) / 4u];   \
     static const pram_buf_def_t name##__def = {name##__storage, NULL, 0u,                \

@@ -12,8 +12,11 @@
  *   boot_info_set(&bi);
  *
  * Each slot is a 12-byte header (magic, sequence | CRC-16 << 16, layout tag)
- * followed by the value; docs/design.md gives byte layouts and the commit
- * order of every operation.  The declaration knows the cell's whole geometry,
+ * and the value, at byte 12, or at byte 16 for types aligned to 8: bytes
+ * 12-15 are then padding, never written by a set or an edit, and covered by
+ * the CRC as they stand (it runs from the layout word to the value's last
+ * byte).  docs/design.md gives byte layouts and the commit order of every
+ * operation.  The declaration knows the cell's whole geometry,
  * so its typed calls compile at the call site into a few constant stores and
  * calls of two small shared functions (find, seal); everything about the
  * cell is checked when compiled.  A cell is stateless: all
@@ -31,6 +34,10 @@
 #include "pram_config.h"
 #include "pram_error.h"
 #include "pram_region.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Slot header, as stored.  Native-endian 32-bit words. */
 typedef struct pram_header {
@@ -120,7 +127,7 @@ typedef struct pram_edit {
 #define PRAM__EDIT_OPEN 0xA5u /* not 0 or 0xFF: stray RAM is not an open edit */
 #define PRAM__EDIT_DONE 2u
 #define PRAM__EDIT_ABORTED 3u
-#define PRAM_EDIT_INIT { NULL, NULL, 0, 0u, 0u, PRAM__EDIT_IDLE }
+#define PRAM_EDIT_INIT { PRAM__NULL, PRAM__NULL, 0, 0u, 0u, PRAM__EDIT_IDLE }
 
 /* Open an edit: *edit is (re)initialised; edit->value then points at the
  * value in persistent memory.  While open, a single-slot cell reads invalid
@@ -159,8 +166,8 @@ int pram__edit_commit_on(const pram_cell_t *cell, pram_edit_t *edit);
 int pram__edit_step(const pram_cell_t *cell, pram_edit_t *edit, unsigned flags);
 static inline PRAM_MAYBE_UNUSED void pram__edit_idle(pram_edit_t *edit)
 {
-    edit->cell = NULL;
-    edit->value = NULL;
+    edit->cell = PRAM__NULL;
+    edit->value = PRAM__NULL;
     edit->result = 0;
     edit->seq = 0u;
     edit->slot = 0u;
@@ -176,7 +183,7 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
 
 /* PRAM_CELL_DECLARE(name, type, schema, mode): in a header.  Declares `name`
  * (the descriptor) and the typed API: name_get(type *), name_set(const type
- * *), name_status(), name_valid(), name_invalidate(), name_edit_begin/
+ * *), name_status(), name_is_valid(), name_invalidate(), name_edit_begin/
  * commit/abort and PRAM_EDIT(name, ...), and the types name_value_t,
  * name_slot_t, name_edit_t.  `type` is any trivially-copyable object type
  * spelled as one name (wrap arrays in a struct), aligned to at most 8.
@@ -189,7 +196,7 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
  *                         (PRAM_CELL_DEFINE_IN(name, region_ptr, offset)) */
 #define PRAM_CELL_DECLARE(name, type, schema, mode)                     \
     PRAM__CELL_TYPES(name, type, schema, mode);                         \
-    extern name##_storage_t name##__storage;                            \
+    PRAM__EXTERN name##_storage_t name##__storage;                      \
     PRAM__CELL_RAM_OPS(name, type, (uintptr_t)&name##__storage)
 
 #define PRAM_CELL_DECLARE_AT(name, type, schema, mode) \
@@ -224,7 +231,7 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
         pram_edit_t edit;                                                                   \
     } name##_edit_t;                                                                        \
     enum { name##__SCHEMA = (schema), name##__MODE = (mode) };                              \
-    extern const pram_cell_t name;                                                          \
+    PRAM__EXTERN const pram_cell_t name;                                                    \
     PRAM_STATIC_ASSERT(sizeof(type) <= PRAM_CELL_MAX_SIZE, name##_exceeds_PRAM_CELL_MAX_SIZE); \
     PRAM_STATIC_ASSERT((unsigned long)(schema) <= 0xFFFFu, name##_schema_is_16_bits);       \
     PRAM_STATIC_ASSERT((mode) == PRAM_SINGLE || ((mode) == PRAM_AB && PRAM_ENABLE_AB),      \
@@ -235,17 +242,17 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
     static inline PRAM_MAYBE_UNUSED int name##_edit_begin(name##_edit_t *e, unsigned flags) \
     {                                                                                       \
         int rc_ = pram__cell_edit_begin(&name, &e->edit, flags);                            \
-        e->value = rc_ == PRAM_OK ? (type *)e->edit.value : (type *)NULL;                   \
+        e->value = rc_ == PRAM_OK ? (type *)e->edit.value : PRAM__NULL;                     \
         return rc_;                                                                         \
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED int name##_edit_commit(name##_edit_t *e)                \
     {                                                                                       \
-        e->value = (type *)NULL;                                                            \
+        e->value = PRAM__NULL;                                                              \
         return pram__edit_commit_on(&name, &e->edit);                                       \
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED int name##_edit_abort(name##_edit_t *e)                 \
     {                                                                                       \
-        e->value = (type *)NULL;                                                            \
+        e->value = PRAM__NULL;                                                              \
         return e->edit.cell == &name ? pram_cell_edit_abort(&e->edit) : PRAM_ERR_SCOPE;    \
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED void name##__edit_guard(name##_edit_t *e)               \
@@ -254,7 +261,7 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
     }                                                                                       \
     static inline PRAM_MAYBE_UNUSED name##_edit_t *name##__edit_idle(name##_edit_t *e)      \
     {                                                                                       \
-        e->value = (type *)NULL;                                                            \
+        e->value = PRAM__NULL;                                                              \
         pram__edit_idle(&e->edit);                                                          \
         return e;                                                                           \
     }                                                                                       \
@@ -282,7 +289,7 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
         rc_ = pram__ram_find(pos, PRAM__CELL_LAYOUT(name), PRAM__CELL_SHAPE(name));         \
         if (rc_ < 0)                                                                        \
             return rc_;                                                                     \
-        pram__read(NULL, (pos) + (name##__MODE == PRAM_AB ? (uint32_t)rc_ : 0u) * sizeof(name##_slot_t) + \
+        pram__read(PRAM__NULL, (pos) + (name##__MODE == PRAM_AB ? (uint32_t)rc_ : 0u) * sizeof(name##_slot_t) + \
                              offsetof(name##_slot_t, value),                                \
                    out, (uint32_t)sizeof(type));                                            \
         return PRAM_OK;                                                                     \
@@ -296,8 +303,8 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
         if (name##__MODE == PRAM_AB)                                                        \
             t_ = pram__ram_open(pos, PRAM__CELL_LAYOUT(name), PRAM__CELL_SHAPE(name));      \
         else                                                                                \
-            pram__store32(NULL, pos, 0u);                                                   \
-        pram__write(NULL, (pos) + (t_ >> 16) * sizeof(name##_slot_t) + offsetof(name##_slot_t, value), \
+            pram__store32(PRAM__NULL, pos, 0u);                                             \
+        pram__write(PRAM__NULL, (pos) + (t_ >> 16) * sizeof(name##_slot_t) + offsetof(name##_slot_t, value), \
                     value, (uint32_t)sizeof(type));                                         \
         pram__ram_seal(pos, PRAM__CELL_LAYOUT(name), PRAM__CELL_SHAPE(name), t_);           \
         PRAM_CRITICAL_EXIT(cs_);                                                            \
@@ -309,13 +316,13 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
         if (name##__MODE == PRAM_AB) {                                                      \
             pram__ram_invalidate(pos, PRAM__CELL_SHAPE(name));                              \
         } else {                                                                            \
-            pram__store32(NULL, pos, 0u);                                                   \
-            pram__committed(NULL, pos, (uint32_t)sizeof(name##_slot_t));                    \
+            pram__store32(PRAM__NULL, pos, 0u);                                             \
+            pram__committed(PRAM__NULL, pos, (uint32_t)sizeof(name##_slot_t));              \
         }                                                                                   \
         PRAM_CRITICAL_EXIT(cs_);                                                            \
         return PRAM_OK;                                                                     \
     }                                                                                       \
-    static inline PRAM_MAYBE_UNUSED int name##_valid(void) { return name##_status() == PRAM_OK; } \
+    PRAM__CELL_IS_VALID(name)                                                               \
     PRAM_STATIC_ASSERT(1, name##_ram_ops)
 
 /* The typed calls of a cell in a region: through its descriptor. */
@@ -333,8 +340,12 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
     {                                                                                       \
         return pram__cell_invalidate(&name);                                                \
     }                                                                                       \
-    static inline PRAM_MAYBE_UNUSED int name##_valid(void) { return name##_status() == PRAM_OK; } \
+    PRAM__CELL_IS_VALID(name)                                                               \
     PRAM_STATIC_ASSERT(1, name##_desc_ops)
+
+/* name_is_valid(): named like pram_cell_is_valid(). */
+#define PRAM__CELL_IS_VALID(name)                                                            \
+    static inline PRAM_MAYBE_UNUSED int name##_is_valid(void) { return name##_status() == PRAM_OK; }
 
 #define PRAM__CELL_FIELDS(name)                                                              \
     (uint16_t)sizeof(name##_value_t), (uint16_t)(name##__SCHEMA),                            \
@@ -342,9 +353,9 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
         (uint8_t)(name##__MODE), (uint8_t)PRAM__KIND_CELL
 
 /* Descriptor initialisers, for declared cells whose storage you provide. */
-#define PRAM_CELL_INIT_AT(name, address) { (void *)(address), NULL, 0u, PRAM__CELL_FIELDS(name) }
+#define PRAM_CELL_INIT_AT(name, address) { (void *)(address), PRAM__NULL, 0u, PRAM__CELL_FIELDS(name) }
 #define PRAM_CELL_INIT_IN(name, region_ptr, byte_offset) \
-    { NULL, (region_ptr), (uint32_t)(byte_offset), PRAM__CELL_FIELDS(name) }
+    { PRAM__NULL, (region_ptr), (uint32_t)(byte_offset), PRAM__CELL_FIELDS(name) }
 
 /* PRAM_CELL_DEFINE(name): in one .c file.  The storage, in .noinit
  * (PRAM_NOINIT), and the descriptor. */
@@ -390,7 +401,7 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
     for (name##_edit_t var PRAM_SCOPE_GUARD(name##__edit_guard),                               \
          *var##__scope = name##__edit_idle(&(var));                                            \
          (*&(rc) = pram__edit_step(&name, &var##__scope->edit, (flags)),                        \
-         (var).value = (name##_value_t *)(var).edit.value) != NULL;)
+         (var).value = (name##_value_t *)(var).edit.value) != PRAM__NULL;)
 
 #define PRAM_EDIT(name, var, rc) PRAM__EDIT_SCOPE(name, var, rc, PRAM_EDIT_KEEP)
 #define PRAM_EDIT_ZEROED(name, var, rc) PRAM__EDIT_SCOPE(name, var, rc, PRAM_EDIT_ZERO)
@@ -400,8 +411,12 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
 #define PRAM_EDIT_ABORT(var)                     \
     {                                            \
         (void)pram_cell_edit_abort(&(var).edit); \
-        (var).value = NULL;                      \
+        (var).value = PRAM__NULL;                \
         continue;                                \
     }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* PRAM_CELL_H */

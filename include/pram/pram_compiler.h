@@ -131,12 +131,30 @@ static __inline__ __attribute__((always_inline)) void pram__basepri_exit(uint32_
 #  endif
 #endif
 
-/* Compile-time assertion usable at file and block scope in C99. */
-#if defined(__STDC_VERSION__) && (__STDC_VERSION__ >= 201112L)
+/* Compile-time assertion usable at file and block scope in C99 and C++. */
+#if (defined(__cplusplus) && __cplusplus >= 201103L) || (defined(_MSVC_LANG) && _MSVC_LANG >= 201103L)
+#  define PRAM_STATIC_ASSERT(cond, msg) static_assert(cond, #msg)
+#elif defined(__STDC_VERSION__) && (__STDC_VERSION__ >= 201112L)
 #  define PRAM_STATIC_ASSERT(cond, msg) _Static_assert(cond, #msg)
 #else
 /* msg must be an identifier unique in its scope: it names the typedef. */
 #  define PRAM_STATIC_ASSERT(cond, msg) typedef char pram_static_assert_##msg[(cond) ? 1 : -1] PRAM_MAYBE_UNUSED
+#endif
+
+/* C and C++ alike, in code the headers' macros expand in user code: the
+ * null pointer (nullptr from C++11, which -Wzero-as-null-pointer-constant
+ * accepts; NULL from <stddef.h> otherwise), and the language linkage of the
+ * objects PRAM_CELL_DECLARE declares (C, so that a cell defined in a .c file
+ * is the same object in a .cpp file, whatever namespace declares it). */
+#if (defined(__cplusplus) && __cplusplus >= 201103L) || (defined(_MSVC_LANG) && _MSVC_LANG >= 201103L)
+#  define PRAM__NULL nullptr
+#else
+#  define PRAM__NULL NULL
+#endif
+#ifdef __cplusplus
+#  define PRAM__EXTERN extern "C"
+#else
+#  define PRAM__EXTERN extern
 #endif
 
 #endif /* PRAM_COMPILER_H */

@@ -17,6 +17,10 @@
 
 #include "pram_config.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PRAM_CRC16_INIT 0xFFFFu
 
 uint16_t pram_crc16(uint16_t crc, const void *data, size_t len);
@@ -30,5 +34,9 @@ uint16_t pram_crc16_byte(uint16_t crc, const void *data, size_t len);
 uint32_t pram_crc32_bitwise(uint32_t crc, const void *data, size_t len);
 uint32_t pram_crc32_nibble(uint32_t crc, const void *data, size_t len);
 uint32_t pram_crc32_byte(uint32_t crc, const void *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* PRAM_CRC_H */

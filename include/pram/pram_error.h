@@ -4,6 +4,10 @@
 #ifndef PRAM_ERROR_H
 #define PRAM_ERROR_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum pram_error {
     PRAM_OK = 0,
     PRAM_ERR_NULL = -1,      /* a required pointer argument was NULL              */
@@ -24,8 +28,15 @@ enum pram_error {
     PRAM_ERR_BUSY = -16      /* buffer busy: a call or streamed record in progress */
 };
 
-/* Short constant name of a code ("PRAM_ERR_INVALID"), "?" if unknown.
- * No stdio, no allocation: safe in a fault handler. */
+/* Short constant name of any status a call returns: PRAM_OK, an error
+ * ("PRAM_ERR_INVALID"), or a named result ("PRAM_BUF_COLD",
+ * "PRAM_REGION_RELAYOUT", "PRAM_EDIT_ABORTED": each has a value of its own);
+ * "?" for anything else (counts and flags such as pram_buf_next's 1 are not
+ * statuses).  Constant strings, no stdio: safe in a fault handler. */
 const char *pram_strerror(int code);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* PRAM_ERROR_H */

@@ -10,11 +10,19 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Maps `size` bytes of `path`, creating or growing the file (new bytes read
  * as zero, like RAM in QEMU).  *created (may be NULL) is set to 1 if the file
  * was created or grown.  Returns NULL on failure (errno set). */
 void *pram_host_map(const char *path, size_t size, int *created);
 /* Unmaps; returns 0 or -1 (errno set). */
 int pram_host_unmap(void *base, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* PRAM_HOST_H */

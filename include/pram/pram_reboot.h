@@ -114,8 +114,9 @@ typedef struct pram_crash {
 #define PRAM_CRASH_FPU 0x2u   /* the frame was the extended (FPU) one   */
 #define PRAM_CRASH_PSP 0x4u   /* the frame was on the process stack     */
 
-/* The report of this boot. */
-typedef struct pram_reboot_report {
+/* The report of this boot.  (Its tag is not pram_reboot_report: in C++ the
+ * function of that name would hide it, which -Wshadow reports.) */
+typedef struct pram_reboot_report_s {
     pram_reboot_reason_t reason;
     uint32_t causes;       /* PRAM_RESET_* bits the port decoded            */
     uint32_t raw;          /* the raw reset register value, as read once    */

@@ -15,6 +15,10 @@
 
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct pram_region;
 struct pram__cell_ops;
 
@@ -69,5 +73,9 @@ extern const pram_region_port_t pram_region_port_w4;
 #define PRAM_REGION(base_addr, size_bytes, access_width, step)                                  \
     { (volatile void *)(base_addr), (uint32_t)(size_bytes), (uint8_t)(access_width), (uint8_t)(step), \
       PRAM__REGION_PORT_##access_width }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* PRAM_REGION_H */

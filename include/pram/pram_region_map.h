@@ -25,6 +25,9 @@
 #include "pram_buf.h"
 #include "pram_cell.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* Header value (a single-slot cell at region offset 0). */
 typedef struct pram_region_header {
@@ -45,11 +48,12 @@ typedef struct pram_region_map {
     uint16_t schema;                 /* bump to force a reformat           */
 } pram_region_map_t;
 
-/* pram_region_boot results (>= 0). */
+/* pram_region_boot results (>= 0; values of their own, pram_strerror()
+ * names them). */
 #define PRAM_REGION_WARM 0
-#define PRAM_REGION_COLD 1
-#define PRAM_REGION_RELAYOUT 2
-#define PRAM_REGION_CLEARED 3
+#define PRAM_REGION_COLD 5
+#define PRAM_REGION_RELAYOUT 6
+#define PRAM_REGION_CLEARED 7
 
 /* Validate the map (bounds, overlap), decide cold/relayout/cleared/warm,
  * format if needed, open every buffer.  cell_status[i] (if not NULL)
@@ -60,5 +64,9 @@ int pram_region_boot(const pram_region_map_t *map, int *cell_status, int *buf_st
 int pram_region_request_clear(const pram_region_map_t *map);
 /* CRC-32 over the declared layout (what a firmware update is compared by). */
 uint32_t pram_region_layout_hash(const pram_region_map_t *map);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* PRAM_REGION_MAP_H */

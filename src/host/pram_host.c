@@ -1,4 +1,8 @@
 /* pram — host backend: a file mapped MAP_SHARED as persistent memory. */
+/* ftruncate and MAP_SHARED are POSIX, hidden by -std=c99 unless asked for. */
+#if !defined(_POSIX_C_SOURCE) && !defined(_DEFAULT_SOURCE) && !defined(_GNU_SOURCE)
+#  define _POSIX_C_SOURCE 200809L
+#endif
 #include "pram/pram_host.h"
 
 #include <fcntl.h>

@@ -83,7 +83,7 @@ static void typed_cells(void)
     v.boots++;
     use(info_ab_set(&v));
     use(info_ab_status());
-    use(info_ab_valid());
+    use(info_ab_is_valid());
     use(info_ab_edit_begin(&te, PRAM_EDIT_KEEP));
     if (te.value)
         te.value->pc = 1u;

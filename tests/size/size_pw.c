@@ -47,7 +47,7 @@ int main(void)
     }
 #  endif
     (void)persistent_invalidate();
-    if (persistent_valid()) {
+    if (persistent_is_valid()) {
         if (persistent_get(&v) != PRAM_OK)
             size_assert_fail();
         if (v == 0u)

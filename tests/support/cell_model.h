@@ -63,7 +63,7 @@ void ref_craft_layout(uint8_t *s, uint32_t layout, uint16_t seq, const void *val
 /* ---- A typed cell under test ----------------------------------------------- */
 
 /* The typed calls of a declared cell (name_get, name_set, name_status,
- * name_valid, name_invalidate), behind untyped pointers so that a table of
+ * name_is_valid, name_invalidate), behind untyped pointers so that a table of
  * cases can run them.  For PRAM_CELL_DECLARE / _AT cells these are compiled
  * at the call site from the declaration's constants, without the descriptor:
  * code of its own, tested beside the generic API. */
@@ -80,7 +80,7 @@ typedef struct {
     static int cell##__t_get(void *out) { return cell##_get((T *)out); }                \
     static int cell##__t_set(const void *v) { return cell##_set((const T *)v); }        \
     static int cell##__t_status(void) { return cell##_status(); }                       \
-    static int cell##__t_valid(void) { return cell##_valid(); }                         \
+    static int cell##__t_valid(void) { return cell##_is_valid(); }                      \
     static int cell##__t_invalidate(void) { return cell##_invalidate(); }               \
     static const cell_typed_t PRAM_MAYBE_UNUSED cell##__typed = {                       \
         cell##__t_get, cell##__t_set, cell##__t_status, cell##__t_valid, cell##__t_invalidate}

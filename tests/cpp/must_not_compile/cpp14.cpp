@@ -1,0 +1,3 @@
+// expect: pram/pram.hpp needs C++17
+// std: c++14
+#include "pram/pram.hpp"
