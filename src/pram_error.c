@@ -15,6 +15,7 @@ const char *pram_strerror(int code)
     static const char *const results[] = {
         "PRAM_OK",           "PRAM_EDIT_ABORTED",  "PRAM_BUF_COLD",       "PRAM_BUF_REFORMED",
         "PRAM_BUF_ABANDONED", "PRAM_REGION_COLD", "PRAM_REGION_RELAYOUT", "PRAM_REGION_CLEARED",
+        "PRAM_MIGRATE_FIRST", "PRAM_MIGRATE_DONE", "PRAM_MIGRATE_ABANDONED",
     };
     if (code >= 0)
         return code < (int)(sizeof(results) / sizeof(results[0])) ? results[code] : "?";

@@ -151,8 +151,20 @@ int pram_region_boot(const pram_region_map_t *m, int *cell_status, int *buf_stat
         result = PRAM_REGION_CLEARED;
     else
         result = PRAM_REGION_WARM;
-    if (result != PRAM_REGION_WARM)
+    if (result == PRAM_REGION_RELAYOUT || result == PRAM_REGION_COLD) {
+        /* An update: every container checks itself at its offset, so one
+         * whose layout is unchanged keeps its value and a changed one
+         * reports it (a buffer reforms itself when opened below).  Only the
+         * header is rewritten.  Cold is treated alike: a reset while this
+         * very header was rewritten leaves it invalid, and formatting then
+         * would lose what the update kept; on a real first power-up nothing
+         * validates anyway. */
+        hv.layout_hash = hash;
+        hv.flags = 0u;
+        (void)pram_cell_set(&hc, &hv, sizeof hv);
+    } else if (result != PRAM_REGION_WARM) {
         format_region(m, hash);
+    }
     for (i = 0; i < m->ncells; i++)
         if (cell_status)
             cell_status[i] = pram_cell_status(m->cells[i]);

@@ -398,6 +398,10 @@ static void strerror_names(void **state)
             {PRAM_REGION_COLD, "PRAM_REGION_COLD"},
             {PRAM_REGION_RELAYOUT, "PRAM_REGION_RELAYOUT"},
             {PRAM_REGION_CLEARED, "PRAM_REGION_CLEARED"},
+            {PRAM_MIGRATE_SAME, "PRAM_OK"},
+            {PRAM_MIGRATE_FIRST, "PRAM_MIGRATE_FIRST"},
+            {PRAM_MIGRATE_DONE, "PRAM_MIGRATE_DONE"},
+            {PRAM_MIGRATE_ABANDONED, "PRAM_MIGRATE_ABANDONED"},
         };
         for (i = 0; i < sizeof(results) / sizeof(results[0]); i++) {
             assert_string_equal(pram_strerror(results[i].code), results[i].name);
@@ -405,7 +409,7 @@ static void strerror_names(void **state)
                 if (results[j].code != 0)
                 assert_int_not_equal(results[i].code, results[j].code);
         }
-        assert_string_equal(pram_strerror(PRAM_REGION_CLEARED + 1), "?");
+        assert_string_equal(pram_strerror(PRAM_MIGRATE_ABANDONED + 1), "?");
     }
     assert_string_equal(pram_strerror(100), "?");
     assert_string_equal(pram_strerror(INT_MAX), "?");

@@ -306,13 +306,20 @@ static void test_region_cold_warm_relayout_cleared(void **state)
     assert_int_equal(bs[0], PRAM_BUF_INTACT);
     assert_int_equal(pram_buf_count(&m_log), 1);
 
-    /* A firmware update widens the crash record: reported as a relayout,
-     * everything formatted, never read under the new type. */
+    /* A firmware update widens the crash record: reported as a relayout;
+     * the boot record and the log, unchanged, keep what they held; the crash
+     * record reads as changed, never under the new type. */
     assert_int_not_equal(pram_region_layout_hash(&map_v1), pram_region_layout_hash(&map_v2));
     assert_int_equal(pram_region_boot(&map_v2, cs, bs), PRAM_REGION_RELAYOUT);
-    assert_int_equal(cs[0], PRAM_ERR_INVALID);
-    assert_int_equal(cs[1], PRAM_ERR_INVALID);
-    assert_int_equal(pram_buf_count(&m_log), 0);
+    assert_int_equal(cs[0], PRAM_OK);
+    assert_int_equal(cs[1], PRAM_ERR_LAYOUT);
+    assert_int_equal(bs[0], PRAM_BUF_INTACT);
+    assert_int_equal(pram_buf_count(&m_log), 1);
+    {
+        boot_rec_t got;
+        assert_int_equal(m_boot_get(&got), PRAM_OK);
+        assert_memory_equal(&got, &b, sizeof b);
+    }
     assert_int_equal(pram_region_boot(&map_v2, cs, bs), PRAM_REGION_WARM);
 
     /* Clear on next boot. */
@@ -489,10 +496,11 @@ static void test_region_map_with_ring(void **state)
     /* A smaller ring at the same offset is another layout: relayout. */
     assert_int_not_equal(pram_region_layout_hash(&ring_map), pram_region_layout_hash(&ring_map_small));
     assert_int_equal(pram_region_boot(&ring_map_small, cs, bs), PRAM_REGION_RELAYOUT);
-    assert_int_equal(cs[0], PRAM_ERR_INVALID);
+    assert_int_equal(cs[0], PRAM_OK); /* the cell did not change */
+    assert_int_equal(bs[0], PRAM_BUF_REFORMED);
     assert_int_equal(pram_buf_count(&r_ring_small), 0);
     assert_int_equal(pram_region_boot(&ring_map, cs, bs), PRAM_REGION_RELAYOUT);
-    assert_int_equal(bs[0], PRAM_BUF_COLD);
+    assert_int_equal(bs[0], PRAM_BUF_REFORMED);
     tagged(1u, 30u, p);
     assert_int_equal(pram_buf_append(&r_ring, p, 30u), PRAM_OK);
     /* Clear on request: the ring too. */
@@ -541,7 +549,7 @@ static void test_region_map_errors(void **state)
  * consistent region - never WARM with stale containers. */
 static jmp_buf region_jmp;
 static void cut_sweep(const pram_region_map_t *first, const pram_region_map_t *second,
-                      int request_clear, int expect)
+                      int request_clear, int expect, const boot_rec_t *kept)
 {
     static uint32_t before[256];
     static uint64_t n, total;
@@ -554,7 +562,8 @@ static void cut_sweep(const pram_region_map_t *first, const pram_region_map_t *s
         assert_int_equal(pram_region_request_clear(first), PRAM_OK);
     assert_int_equal(pram_region_boot(second, cs, bs), expect);
     total = pram_test_stores - total;
-    assert_true(total > 10);
+    /* A relayout writes only the header; a format zeroes the containers. */
+    assert_true(total >= (expect == PRAM_REGION_RELAYOUT ? 3u : 10u));
     for (n = 1; n <= total; n++) {
         memcpy(bkpsram, before, sizeof before);
         pram_test_boot = &region_jmp;
@@ -569,13 +578,28 @@ static void cut_sweep(const pram_region_map_t *first, const pram_region_map_t *s
         pram_test_boot = NULL;
         pram_test_cut_at = 0;
         r = pram_region_boot(second, cs, bs);
-        if (r == PRAM_REGION_WARM) {
+        if (expect == PRAM_REGION_RELAYOUT) {
+            /* Whether or not the header landed (torn: read as cold), the unchanged boot record
+             * keeps its value, the widened crash record reads as changed. */
+            boot_rec_t got;
+            assert_true(r == PRAM_REGION_RELAYOUT || r == PRAM_REGION_WARM || r == PRAM_REGION_COLD);
+            assert_int_equal(m_boot_get(&got), PRAM_OK);
+            assert_memory_equal(&got, kept, sizeof got);
+            assert_int_equal(cs[1], PRAM_ERR_LAYOUT);
+        } else if (r == PRAM_REGION_WARM) {
             /* Only once the format completed (or, for a clear cut before the
              * request landed, the untouched old state). */
             if (expect != PRAM_REGION_CLEARED) {
                 assert_int_equal(cs[0], PRAM_ERR_INVALID);
                 assert_int_equal(pram_buf_count(&m_log), 0);
             }
+        } else if (expect == PRAM_REGION_CLEARED && r == PRAM_REGION_COLD) {
+            /* Torn header: cut in the request (nothing cleared, the request
+             * lost) or in the clear's last store (everything cleared). */
+            if (cs[0] == PRAM_OK)
+                assert_int_equal(pram_buf_count(&m_log), 1);
+            else
+                assert_int_equal(pram_buf_count(&m_log), 0);
         } else {
             assert_true(r == PRAM_REGION_COLD || r == expect);
             assert_int_equal(cs[0], PRAM_ERR_INVALID);
@@ -593,16 +617,20 @@ static void test_region_power_cuts(void **state)
     boot_rec_t b = {1, 2};
     (void)state;
     memset(bkpsram, 0, sizeof bkpsram);
-    cut_sweep(&map_v1, &map_v1, 0, PRAM_REGION_COLD);
+    cut_sweep(&map_v1, &map_v1, 0, PRAM_REGION_COLD, NULL);
     memset(bkpsram, 0, sizeof bkpsram);
     (void)pram_region_boot(&map_v1, cs, bs);
     assert_int_equal(m_boot_set(&b), PRAM_OK);
-    cut_sweep(&map_v1, &map_v2, 0, PRAM_REGION_RELAYOUT);
+    {
+        crash_rec_t c = {1, 2, 3};
+        assert_int_equal(m_crash_set(&c), PRAM_OK);
+    }
+    cut_sweep(&map_v1, &map_v2, 0, PRAM_REGION_RELAYOUT, &b);
     memset(bkpsram, 0, sizeof bkpsram);
     (void)pram_region_boot(&map_v1, cs, bs);
     assert_int_equal(m_boot_set(&b), PRAM_OK);
     assert_int_equal(pram_buf_append(&m_log, "old", 3), PRAM_OK);
-    cut_sweep(&map_v1, &map_v1, 1, PRAM_REGION_CLEARED);
+    cut_sweep(&map_v1, &map_v1, 1, PRAM_REGION_CLEARED, NULL);
 }
 
 int main(void)

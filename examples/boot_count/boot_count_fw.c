@@ -129,7 +129,16 @@ int main(void)
     fresh_bss = 1u;
     fresh_data = 0u;
 
-    r = pram_reboot_boot(); /* first thing: reads and clears the cause once */
+    /* First of all: after a firmware update that moved containers, put each
+     * back under its value (nothing to do on other boots). */
+    rc = pram_migrate(NULL);
+    if (rc < 0) {
+        fw_puts("boot_count: pram_migrate failed: ");
+        fw_puts(pram_strerror(rc));
+        fw_puts("\n");
+        return 1;
+    }
+    r = pram_reboot_boot(); /* then this: reads and clears the cause once */
     print_report(r);
     rc = pram_reboot_ack(); /* "sent" (printed): the next crash is kept */
     if (rc != PRAM_OK) {

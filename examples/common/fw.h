@@ -27,6 +27,12 @@ void fw_put_hex32(uint32_t v);        /* 0x%08x */
 void fw_put_kv_u32(const char *label, uint32_t v);
 void fw_put_kv_hex32(const char *label, uint32_t v);
 
+/* ---- Host files (semihosting SYS_OPEN, SYS_WRITE, SYS_CLOSE) -------------- */
+/* Write len bytes from data to the host file `path` (created or truncated,
+ * opened "wb"; a relative path is taken from QEMU's working directory).
+ * Returns 0, or -1 if the host refused or wrote less. */
+int fw_write_file(const char *path, const void *data, uint32_t len);
+
 /* ---- Ending a run -------------------------------------------------------- */
 /* Semihosting SYS_EXIT: status 0 -> ADP_Stopped_ApplicationExit, which QEMU
  * turns into exit status 0; anything else -> exit status 1. */

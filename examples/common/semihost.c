@@ -9,7 +9,13 @@
 
 #include "fw.h"
 
+#define SYS_OPEN 0x01u
+#define SYS_CLOSE 0x02u
 #define SYS_WRITE0 0x04u
+#define SYS_WRITE 0x05u
+/* SYS_OPEN modes are ISO C fopen() modes by index: 0 "r", 1 "rb", 2 "r+",
+ * 3 "r+b", 4 "w", 5 "wb", ... */
+#define SYS_OPEN_MODE_WB 5u
 #define SYS_EXIT 0x18u
 /* On AArch32, SYS_EXIT takes the reason code itself in r1, not a block. */
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026u
@@ -31,6 +37,27 @@ static uint32_t semihost(uint32_t op, uintptr_t arg)
 void fw_puts(const char *s)
 {
     (void)semihost(SYS_WRITE0, (uintptr_t)s);
+}
+
+int fw_write_file(const char *path, const void *data, uint32_t len)
+{
+    /* Argument blocks: r1 points at them, one word per field. */
+    uintptr_t open_args[3], write_args[3], close_args[1];
+    uint32_t n = 0u, handle, left;
+    while (path[n])
+        n++;
+    open_args[0] = (uintptr_t)path;
+    open_args[1] = SYS_OPEN_MODE_WB;
+    open_args[2] = n;
+    handle = semihost(SYS_OPEN, (uintptr_t)open_args);
+    if (handle == 0xFFFFFFFFu)
+        return -1;
+    write_args[0] = handle;
+    write_args[1] = (uintptr_t)data;
+    write_args[2] = len;
+    left = semihost(SYS_WRITE, (uintptr_t)write_args); /* bytes not written */
+    close_args[0] = handle;
+    return semihost(SYS_CLOSE, (uintptr_t)close_args) == 0u && left == 0u ? 0 : -1;
 }
 
 void fw_exit(int status)

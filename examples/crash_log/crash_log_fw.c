@@ -2,7 +2,8 @@
  * reported by pram_reboot on the next boot.  A thin user of both modules:
  *
  *   PRAM_FAULT_HANDLERS();                 // the vector table's fault slots
- *   r = pram_reboot_boot();                // first thing at every boot
+ *   pram_migrate(NULL);                    // first thing at every boot
+ *   r = pram_reboot_boot();                // then the reboot report
  *   pram_fault_set_log(&crash_log);        // the handler's line goes there
  *   ... print r->reason, the counts, r->crash, the log's last lines ...
  *   pram_reboot_ack();                     // sent: the next crash is kept
@@ -330,9 +331,11 @@ static FW_NORETURN void reset_marked(uint32_t mark, uint32_t arg)
 
 int main(void)
 {
+    int rc = pram_migrate(NULL); /* first: containers an update moved */
     const pram_reboot_report_t *r = pram_reboot_boot(); /* reads the cause once */
     uint32_t boot = r->boots;
-    int rc;
+    if (rc < 0)
+        return fail("migrate: ", rc);
 
     rc = pram_buf_open(&crash_log);
     if (rc < 0)

@@ -21,6 +21,7 @@
 #include "pram_crc.h"
 #include "pram_reboot.h"
 #include "pram_error.h"
+#include "pram_migrate.h"
 #include "pram_region.h"
 #include "pram_region_map.h"
 

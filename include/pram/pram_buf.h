@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "pram_cell.h"
+#include "pram_migrate.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -188,7 +189,9 @@ int pram_buf_read(const pram_buf_t *buf, const pram_record_t *rec, void *dst, si
  * PRAM_BUF_DECLARE(name) in a header lets other files use the handle. */
 #define PRAM_BUF_DECLARE(name) PRAM__EXTERN pram_buf_t name
 #define PRAM__BUF_DEFINE(name, capacity, schema, mode)                                   \
-    static PRAM_NOINIT uint32_t name##__storage[PRAM_BUF_STORAGE_SIZE(capacity) / 4u];   \
+    static PRAM__NOINIT_CONTAINER(name) uint32_t                                          \
+        name##__storage[PRAM_BUF_STORAGE_SIZE(capacity) / 4u];                            \
+    PRAM__CONTAINER(name, name##__storage);                                               \
     static const pram_buf_def_t name##__def = {name##__storage, NULL, 0u,                \
                                                (uint32_t)sizeof(name##__storage),        \
                                                (uint16_t)(schema), (uint8_t)(mode)};     \

@@ -33,6 +33,7 @@
 #include "pram_access.h"
 #include "pram_config.h"
 #include "pram_error.h"
+#include "pram_migrate.h"
 #include "pram_region.h"
 
 #ifdef __cplusplus
@@ -357,10 +358,12 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
 #define PRAM_CELL_INIT_IN(name, region_ptr, byte_offset) \
     { PRAM__NULL, (region_ptr), (uint32_t)(byte_offset), PRAM__CELL_FIELDS(name) }
 
-/* PRAM_CELL_DEFINE(name): in one .c file.  The storage, in .noinit
- * (PRAM_NOINIT), and the descriptor. */
-#define PRAM_CELL_DEFINE(name)                  \
-    PRAM_NOINIT name##_storage_t name##__storage; \
+/* PRAM_CELL_DEFINE(name): in one .c file.  The storage, in .noinit (a
+ * section of its own, .noinit.pram.<name>, so that ld sorts it by name), its
+ * entry in the table pram_migrate() reads, and the descriptor. */
+#define PRAM_CELL_DEFINE(name)                                   \
+    PRAM__NOINIT_CONTAINER(name) name##_storage_t name##__storage; \
+    PRAM__CONTAINER(name, name##__storage);                      \
     const pram_cell_t name = PRAM_CELL_INIT_AT(name, &name##__storage)
 
 /* A cell at a fixed address of ordinary memory (e.g. backup SRAM).  The

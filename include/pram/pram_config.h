@@ -94,6 +94,13 @@
 #  error "PRAM_RECORD_MAX_SIZE is at most 65532"
 #endif
 
+/* Containers pram_migrate() keeps track of across firmware updates (1-255).
+ * The system area first in .noinit takes 72 + 8 x this many bytes; changing
+ * it changes that area, and the one update that does so keeps nothing. */
+#ifndef PRAM_MIGRATE_CAPACITY
+#  define PRAM_MIGRATE_CAPACITY 16u
+#endif
+
 /* ---- Hooks --------------------------------------------------------------- */
 
 /* Raw exact-width accesses to persistent memory.  The store primitive

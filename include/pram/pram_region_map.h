@@ -10,12 +10,20 @@
  * 0): a single-slot cell holding a hash of the declared layout and a
  * clear-request flag.  Containers sit at fixed offsets after it, so their
  * addresses do not drift between firmware versions.  At boot:
- *   header invalid            -> format, PRAM_REGION_COLD (first power-up)
- *   layout hash differs       -> format, PRAM_REGION_RELAYOUT (firmware update
- *                                changed the layout: not reported as corruption)
+ *   header invalid            -> PRAM_REGION_COLD (first power-up, or a reset
+ *                                while the header was rewritten): as relayout
+ *   layout hash differs       -> PRAM_REGION_RELAYOUT (a firmware update changed
+ *                                the map): nothing is formatted; each container
+ *                                checks itself at its offset, so one whose
+ *                                offset and layout are unchanged keeps its
+ *                                value, a changed cell reads PRAM_ERR_LAYOUT
+ *                                and a changed buffer opens PRAM_BUF_REFORMED.
+ *                                A container is its offset and layout: one put
+ *                                where a removed one of the same type was
+ *                                inherits it (give it a schema of its own)
  *   clear requested           -> format, PRAM_REGION_CLEARED
  *   otherwise                 -> PRAM_REGION_WARM; each container validated
- * Format zeroes only the declared containers' bytes (other users of the
+ * A clear zeroes only the declared containers' bytes (other users of the
  * region, e.g. RP2040 SDK scratch words, are left alone), then writes the
  * header; a reset part-way repeats the same decision on the next boot.
  */

@@ -21,7 +21,9 @@ struct Stamp {
 
 } /* namespace */
 
-PRAM_NOINIT pram::Cell<BootInfo, 1, PRAM_AB> boot;
+/* Placed and migrated like a C container (pram_migrate.h). */
+PRAM_CONTAINER_STORAGE(boot) pram::Cell<BootInfo, 1, PRAM_AB> boot;
+PRAM_CONTAINER_ENTRY(boot, boot);
 PRAM_NOINIT pram::Cell<Stamp, 2, PRAM_SINGLE> stamp;
 PRAM_CELL_DECLARE(c_count, uint32_t, 1, PRAM_AB);
 PRAM_CELL_DEFINE(c_count);
@@ -34,6 +36,8 @@ extern "C" int main();
 
 int main()
 {
+    if (pram_migrate(nullptr) < 0)
+        return 1;
     BootInfo bi = boot.get().value_or(BootInfo{0u, 0u});
     bi.boots++;
     (void)boot.set(bi);
