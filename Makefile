@@ -76,7 +76,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 # Host library (make all)
 # ---------------------------------------------------------------------------
 .PHONY: all
-all: $(BUILD)/host/libpram.a
+all: $(BUILD)/host/libpram.a $(BUILD)/host/libpram_sim.a
 
 $(BUILD)/host/obj/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -84,6 +84,22 @@ $(BUILD)/host/obj/%.o: src/%.c
 	$(Q)$(CC) $(CSTD) $(LIB_WARN) -O2 -g -D_DEFAULT_SOURCE -MMD -MP $(INC) -c $< -o $@
 
 $(BUILD)/host/libpram.a: $(patsubst src/%.c,$(BUILD)/host/obj/%.o,$(LIB_SRCS) $(HOST_SRCS))
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
+
+# The power-cut test kit (pram_sim.h): core + host backend + src/host/sim/,
+# all with the store hook on (pram_sim_config.h).  Host only; a user's test
+# links it instead of libpram.a and compiles with the same SIM_DEFS.
+SIM_SRCS := $(wildcard src/host/sim/*.c)
+SIM_DEFS := -DPRAM_USER_CONFIG='"pram/pram_sim_config.h"'
+
+$(BUILD)/host/sim/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CSTD) $(LIB_WARN) -O2 -g -D_DEFAULT_SOURCE $(SIM_DEFS) -MMD -MP $(INC) -c $< -o $@
+
+$(BUILD)/host/libpram_sim.a: $(patsubst src/%.c,$(BUILD)/host/sim/obj/%.o,$(LIB_SRCS) $(HOST_SRCS) $(SIM_SRCS))
 	@rm -f $@
 	$(call say,AR,$@)
 	$(Q)ar rcs $@ $^
@@ -192,14 +208,17 @@ check-opt-levels: deps
 	    for f in $(LIB_SRCS) $(HOST_SRCS); do \
 	      $$cc $(CSTD) $(LIB_WARN) $$o $$cfg -D_DEFAULT_SOURCE $(INC) -c $$f -o $(BUILD)/opt/x.o; \
 	    done; \
-	  done; done; echo "check-opt-levels: $$cc ok at $(OPT_LEVELS), default and lean, warning-free"; done
+	  done; \
+	  for f in $(SIM_SRCS); do \
+	    $$cc $(CSTD) $(LIB_WARN) $$o $(SIM_DEFS) $(INC) -c $$f -o $(BUILD)/opt/x.o; \
+	  done; done; echo "check-opt-levels: $$cc ok at $(OPT_LEVELS), default and lean (and the test kit), warning-free"; done
 
 # ---------------------------------------------------------------------------
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size test-ld test-integration test-cpp test-placement qemu-update
-	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc and host builds warning-free at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets, linker skeleton, CMake/pkg-config/Makefile consumers, C++ API, container placement, firmware updates on QEMU)"
+test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size test-ld test-integration test-cpp test-placement qemu-update test-sim
+	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc and host builds warning-free at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets, linker skeleton, CMake/pkg-config/Makefile consumers, C++ API, container placement, firmware updates on QEMU, the power-cut test kit)"
 
 DEMO_DIR := $(BUILD)/demo
 $(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a
@@ -218,6 +237,7 @@ demo: deps $(BUILD)/host/examples/boot_count/boot_count_host
 	@echo "== boot counter on QEMU mps2-an505 (Cortex-M33)"
 	@sed 's/^/   /' $(BUILD)/fw/mps2-an505/boot_count.qemu.log
 	@$(MAKE) --no-print-directory demo-crash-log
+	@$(MAKE) --no-print-directory demo-sim
 
 # Power-loss, kill and corruption campaigns with their figures (issue 3).
 # make test runs the same programs at their default sizes; powerloss-long
@@ -244,6 +264,8 @@ $(BUILD)/bench/bench_crc: tests/bench_crc.c src/pram_crc16.c src/pram_crc32.c
 # ---------------------------------------------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=...]: the headers, the host library
 # (core + host backend, as make all builds it) as $(PREFIX)/lib/libpram.a, the
+# power-cut test kit as $(PREFIX)/lib/libpram_sim.a (pram_sim.h; compile your
+# tests with -DPRAM_USER_CONFIG='"pram/pram_sim_config.h"', docs/testing.md), the
 # core for each Cortex-M CPU as $(PREFIX)/lib/pram/arm/<cpu>/libpram.a (built
 # with ARM_COMMON and ARM_FLAGS_<cpu>: link it with the same -mcpu and float
 # ABI), the linker fragments in $(PREFIX)/share/pram/ld, and pram.pc:
@@ -263,11 +285,12 @@ INSTALL_LD      := $(notdir $(wildcard ld/*.ld)) README.md
 inst_root := $(DESTDIR)$(PREFIX)
 
 .PHONY: install uninstall
-install: deps $(BUILD)/host/libpram.a $(foreach cpu,$(INSTALL_ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a)
+install: deps $(BUILD)/host/libpram.a $(BUILD)/host/libpram_sim.a $(foreach cpu,$(INSTALL_ARM_CPUS),$(BUILD)/arm/$(cpu)/libpram.a)
 	@set -e; \
 	install -d "$(inst_root)/include/pram" "$(inst_root)/lib/pkgconfig" "$(inst_root)/share/pram/ld"; \
 	for h in $(INSTALL_HEADERS); do install -m 644 include/pram/$$h "$(inst_root)/include/pram/$$h"; done; \
 	install -m 644 $(BUILD)/host/libpram.a "$(inst_root)/lib/libpram.a"; \
+	install -m 644 $(BUILD)/host/libpram_sim.a "$(inst_root)/lib/libpram_sim.a"; \
 	for cpu in $(INSTALL_ARM_CPUS); do \
 	  install -d "$(inst_root)/lib/pram/arm/$$cpu"; \
 	  install -m 644 $(BUILD)/arm/$$cpu/libpram.a "$(inst_root)/lib/pram/arm/$$cpu/libpram.a"; \
@@ -283,12 +306,12 @@ install: deps $(BUILD)/host/libpram.a $(foreach cpu,$(INSTALL_ARM_CPUS),$(BUILD)
 	    -e 's|@PRAM_PC_LIBS@| -lpram|' \
 	    cmake/pram.pc.in >"$(inst_root)/lib/pkgconfig/pram.pc"; \
 	chmod 644 "$(inst_root)/lib/pkgconfig/pram.pc"; \
-	echo "install: pram $(PRAM_VERSION) in $(inst_root) (host libpram.a; Cortex-M:$(if $(INSTALL_ARM_CPUS), $(INSTALL_ARM_CPUS), none); pram.pc)"
+	echo "install: pram $(PRAM_VERSION) in $(inst_root) (host libpram.a, libpram_sim.a; Cortex-M:$(if $(INSTALL_ARM_CPUS), $(INSTALL_ARM_CPUS), none); pram.pc)"
 
 uninstall:
 	rm -f $(addprefix "$(inst_root)/include/pram/,$(addsuffix ",$(INSTALL_HEADERS))) \
 	      $(addprefix "$(inst_root)/share/pram/ld/,$(addsuffix ",$(INSTALL_LD))) \
-	      "$(inst_root)/lib/libpram.a" "$(inst_root)/lib/pkgconfig/pram.pc" \
+	      "$(inst_root)/lib/libpram.a" "$(inst_root)/lib/libpram_sim.a" "$(inst_root)/lib/pkgconfig/pram.pc" \
 	      $(foreach cpu,$(ARM_CPUS),"$(inst_root)/lib/pram/arm/$(cpu)/libpram.a")
 	-rmdir "$(inst_root)/include/pram" "$(inst_root)/share/pram/ld" "$(inst_root)/share/pram" \
 	       $(foreach cpu,$(ARM_CPUS),"$(inst_root)/lib/pram/arm/$(cpu)") \

@@ -196,7 +196,9 @@
  * (region/pos: the location as containers see it; old: its current contents;
  * *value_ptr may be altered to simulate a torn word) and returns non-zero to
  * cut power right after that store, by calling PRAM_POWER_CUT(), which must
- * not return (tests longjmp back to their boot routine). */
+ * not return (tests longjmp back to their boot routine).  A longjmp leaves
+ * any PRAM_CRITICAL_ENTER state of your own (a lock) taken: reset it in the
+ * boot routine, as a real reset would.  pram/pram_sim.h packages all this. */
 /* #define PRAM_STORE_HOOK(region, pos, old, value_ptr) my_hook(region, pos, old, value_ptr) */
 /* #define PRAM_POWER_CUT() my_longjmp_to_boot() */
 
