@@ -74,7 +74,8 @@ $(CPP_DIR)/headers.ok: $(CPP_HDRS) include/pram/pram.hpp tests/cpp/cpp_macros.cp
 	@set -e; n=0; for cxx in $(CXX_GCC) $(CXX_CLANG); do \
 	  for std in $(CPP_C_STDS); do \
 	    for h in $(CPP_HDRS); do \
-	      echo "#include \"pram/$${h##*/}\"" | $$cxx -std=$$std $(CPP_HDR_WARN) $(INC) -x c++ -fsyntax-only - \
+	      extra=""; case $$h in *pram_sim.h) extra='-DPRAM_USER_CONFIG="pram/pram_sim_config.h"';; esac; \
+	      echo "#include \"pram/$${h##*/}\"" | $$cxx -std=$$std $(CPP_HDR_WARN) $$extra $(INC) -x c++ -fsyntax-only - \
 	        || { echo "test-cpp: $$h does not compile alone as $$std with $$cxx"; exit 1; }; n=$$((n + 1)); \
 	    done; \
 	    $$cxx -std=$$std $(CPP_HDR_WARN) $(INC) -fsyntax-only tests/cpp/cpp_macros.cpp \
