@@ -7,7 +7,8 @@
 # machine.  Set PRAM_NO_APT=1 to forbid it.
 # ---------------------------------------------------------------------------
 DEB_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi libcmocka-dev zlib1g-dev qemu-system-arm \
-                clang libclang-rt-dev cmake pkg-config g++ libstdc++-arm-none-eabi-newlib
+                clang libclang-rt-dev cmake pkg-config g++ libstdc++-arm-none-eabi-newlib \
+                gdb-multiarch python3
 
 .PHONY: deps
 deps:
@@ -217,8 +218,8 @@ check-opt-levels: deps
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size test-ld test-integration test-cpp test-placement qemu-update test-sim
-	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc and host builds warning-free at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets, linker skeleton, CMake/pkg-config/Makefile consumers, C++ API, container placement, firmware updates on QEMU, the power-cut test kit)"
+test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size test-ld test-integration test-cpp test-placement qemu-update test-sim test-pramdump
+	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc and host builds warning-free at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets, linker skeleton, CMake/pkg-config/Makefile consumers, C++ API, container placement, firmware updates on QEMU, the power-cut test kit, pramdump)"
 
 DEMO_DIR := $(BUILD)/demo
 $(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a

@@ -13,6 +13,10 @@
 #      PhysAddr, over that segment's whole MemSiz (its zero-filled tail too);
 #   4. for .noinit, __pram_noinit_start/__pram_noinit_end, when defined, are
 #      exactly its bounds (startup code and tools trust them).
+# And pram's container manifest, when the ELF has one (.pram_manifest,
+# include/pram/pram_manifest.h): it must take no target memory, so it must
+# not be SHF_ALLOC (no A in readelf's Flg) and must be in no PT_LOAD
+# (ld/nonalloc.ld places it as a non-allocated section).
 # Orphan sections are caught at link time instead (--orphan-handling=error).
 #
 # READELF names the readelf to use (default arm-none-eabi-readelf).
@@ -74,13 +78,15 @@ part == "ph" && /^   [0-9][0-9]+ / {
 part == "sh" && /^ *\[ *[0-9]+\]/ {
     line = $0
     sub(/^ *\[ *[0-9]+\] */, "", line)
-    split(line, f, " ")
+    nf = split(line, f, " ")
     # A name can occur twice (a script adding .noinit to one that has one):
     # keep the non-empty one, and flag two non-empty ones.
     if ((f[1] in have) && ssize[f[1]] != 0 && hex(f[5]) != 0)
         dup[f[1]] = 1
     if (!(f[1] in have) || ssize[f[1]] == 0) {
         stype[f[1]] = f[2]; saddr[f[1]] = hex(f[3]); ssize[f[1]] = hex(f[5])
+        # Flg is empty for sections with no flags: 9 fields, not 10.
+        sflags[f[1]] = (nf >= 10 ? f[7] : "")
     }
     have[f[1]] = 1
     next
@@ -130,6 +136,22 @@ END {
         print "check-elf: ok " elf ": " s " [" h(lo) ", " h(hi) ") " \
               (secs[holder] == s ? "alone " : "") "in segment " holder \
               " (FileSiz 0), no segment with file bytes covers it" note
+    }
+    m = ".pram_manifest"
+    if (m in have) {
+        mbad = 0
+        if (sflags[m] ~ /A/) {
+            fail(m " is allocated (Flg " sflags[m] "): it would take target memory; " \
+                 "place it as ld/nonalloc.ld does: " m " 0 (INFO) : { KEEP(*(" m ")) }")
+            mbad = 1
+        }
+        for (i = 0; i < nph; i++)
+            if (index(" " secs[i] " ", " " m " ")) {
+                fail(m " is in segment " i " (" type[i] ": " secs[i] ")")
+                mbad = 1
+            }
+        if (!mbad)
+            print "check-elf: ok " elf ": " m " (" ssize[m] " B) not allocated, in no segment"
     }
     exit bad
 }' || status=1

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "pram_cell.h"
+#include "pram_manifest.h"
 #include "pram_migrate.h"
 
 #ifdef __cplusplus
@@ -186,12 +187,15 @@ int pram_buf_read(const pram_buf_t *buf, const pram_record_t *rec, void *dst, si
 
 /* PRAM_BUF_DEFINE(name, capacity, schema): a buffer with `capacity` bytes of
  * data area in .noinit; `name` is its pram_buf_t handle.  _RING: a ring.
+ * Like PRAM_CELL_DEFINE, it also emits the buffer's manifest entry
+ * (pram_manifest.h).
  * PRAM_BUF_DECLARE(name) in a header lets other files use the handle. */
 #define PRAM_BUF_DECLARE(name) PRAM__EXTERN pram_buf_t name
 #define PRAM__BUF_DEFINE(name, capacity, schema, mode)                                   \
     static PRAM__NOINIT_CONTAINER(name) uint32_t                                          \
         name##__storage[PRAM_BUF_STORAGE_SIZE(capacity) / 4u];                            \
     PRAM__CONTAINER(name, name##__storage);                                               \
+    PRAM__MANIFEST_BUF(name, capacity, schema, mode);                                     \
     static const pram_buf_def_t name##__def = {name##__storage, NULL, 0u,                \
                                                (uint32_t)sizeof(name##__storage),        \
                                                (uint16_t)(schema), (uint8_t)(mode)};     \

@@ -33,6 +33,7 @@
 #include "pram_access.h"
 #include "pram_config.h"
 #include "pram_error.h"
+#include "pram_manifest.h"
 #include "pram_migrate.h"
 #include "pram_region.h"
 
@@ -360,10 +361,12 @@ static inline PRAM_MAYBE_UNUSED void pram__edit_guard(pram_edit_t *edit)
 
 /* PRAM_CELL_DEFINE(name): in one .c file.  The storage, in .noinit (a
  * section of its own, .noinit.pram.<name>, so that ld sorts it by name), its
- * entry in the table pram_migrate() reads, and the descriptor. */
+ * entry in the table pram_migrate() reads, its entry in the manifest for
+ * tools (pram_manifest.h: in the ELF file only), and the descriptor. */
 #define PRAM_CELL_DEFINE(name)                                   \
     PRAM__NOINIT_CONTAINER(name) name##_storage_t name##__storage; \
     PRAM__CONTAINER(name, name##__storage);                      \
+    PRAM__MANIFEST_CELL(name);                                   \
     const pram_cell_t name = PRAM_CELL_INIT_AT(name, &name##__storage)
 
 /* A cell at a fixed address of ordinary memory (e.g. backup SRAM).  The
