@@ -218,8 +218,8 @@ check-opt-levels: deps
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size test-ld test-integration test-cpp test-placement qemu-update test-sim test-pramdump
-	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc and host builds warning-free at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets, linker skeleton, CMake/pkg-config/Makefile consumers, C++ API, container placement, firmware updates on QEMU, the power-cut test kit, pramdump)"
+test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size test-ld test-integration test-cpp test-placement qemu-update test-sim test-pramdump qemu-compact check-compact-nostdlib
+	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc and host builds warning-free at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets, linker skeleton, CMake/pkg-config/Makefile consumers, C++ API, container placement, firmware updates on QEMU, the power-cut test kit, pramdump, compact cells on QEMU and without libc)"
 
 DEMO_DIR := $(BUILD)/demo
 $(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a
@@ -247,9 +247,10 @@ POWERLOSS_TESTS := test_powerloss test_kill test_corrupt
 .PHONY: powerloss powerloss-long
 powerloss: deps $(addprefix $(BUILD)/gcc/tests/,$(POWERLOSS_TESTS))
 	@set -e; for t in $(POWERLOSS_TESTS); do $(BUILD)/gcc/tests/$$t; done
-powerloss-long: deps $(addprefix $(BUILD)/gcc/tests/,$(POWERLOSS_TESTS))
+powerloss-long: deps $(addprefix $(BUILD)/gcc/tests/,$(POWERLOSS_TESTS) test_compact)
 	@set -e; export PRAM_POWERLOSS_LONG=1 PRAM_GARBAGE_TRIALS=34000000 PRAM_KILL_COUNT=10000; \
-	for t in $(POWERLOSS_TESTS); do $(BUILD)/gcc/tests/$$t; done
+	for t in $(POWERLOSS_TESTS); do $(BUILD)/gcc/tests/$$t; done; \
+	PRAM_COMPACT_TRIALS=100000000 $(BUILD)/gcc/tests/test_compact
 
 # CRC throughput of every variant against bitwise and zlib, measured in the
 # same run (figures, never a pass/fail on speed).

@@ -17,6 +17,7 @@
 
 #include "pram_buf.h"
 #include "pram_cell.h"
+#include "pram_compact.h"
 #include "pram_config.h"
 #include "pram_crc.h"
 #include "pram_reboot.h"

@@ -46,6 +46,7 @@ size: deps
 	 SIZE_BUDGET_DEFAULT_NIBBLE="$(SIZE_BUDGET_DEFAULT_NIBBLE)" \
 	 SIZE_BUDGET_LTO_LEAN_NIBBLE="$(SIZE_BUDGET_LTO_LEAN_NIBBLE)" SIZE_BUDGET_LTO_LEAN_BYTE="$(SIZE_BUDGET_LTO_LEAN_BYTE)" \
 	 sh tests/size/size.sh $(BUILD)/size
+	@$(MAKE) --no-print-directory size-compact
 
 # ---------------------------------------------------------------------------
 # make check-nostdlib: every src/*.c (not src/host/) for Cortex-M0+ and M4F at
@@ -84,3 +85,52 @@ check-nostdlib: deps
 	 NOSTDLIB_SRCS="$(LIB_SRCS)" NOSTDLIB_OPTS="$(NOSTDLIB_OPTS)" \
 	 NOSTDLIB_ALLOW_UNDEF="$(NOSTDLIB_ALLOW_UNDEF)" SIZE_JOBS="$(SIZE_JOBS)" \
 	 sh tests/size/nostdlib.sh $(BUILD)/nostdlib
+
+# ---------------------------------------------------------------------------
+# Compact cells (issue 15): tests/size/size_compact.c, the pw-equiv program
+# on a compact uint32_t cell and on today's cell, single-slot and A/B, over
+# the plain-variable baseline; nibble CRC, -Os, no libc, with and without
+# LTO, default configuration (A/B + regions: typed calls of cells in RAM
+# link no region code, so the lean configurations give the same figures).
+# Rows only, no budget.  make size prints them after size.sh's table.
+# ---------------------------------------------------------------------------
+SIZE_COMPACT_TARGETS ?= cortex-m0plus cortex-m4
+SIZE_COMPACT_SRCS    ?= $(SIZE_CORE) src/pram_compact.c
+SIZE_COMPACT_DIR     := $(BUILD)/size/compact
+
+.PHONY: size-compact
+size-compact: deps
+	@set -e; out=$(SIZE_COMPACT_DIR); rm -rf $$out; mkdir -p $$out; \
+	base="$(CSTD) $(LIB_WARN) -Os -ffunction-sections -fdata-sections -ffreestanding -DNDEBUG $(INC) -Isrc \
+	      -DPRAM_CRC16_IMPL=PRAM_CRC_NIBBLE"; \
+	ld="-nostdlib -nostartfiles -Wl,--gc-sections -Wl,-e,size_start"; \
+	printf '%-14s %-15s %-9s %-8s %-4s %6s %5s  %s\n' target program config crc lto flash ram over; \
+	for t in $(SIZE_COMPACT_TARGETS); do \
+	  case $$t in cortex-m0plus) arch="$(ARM_FLAGS_cortex-m0plus)";; cortex-m4) arch="$(ARM_FLAGS_cortex-m4)";; \
+	    *) arch="-mcpu=$$t";; esac; \
+	  cc="$(ARM_CC) -mthumb $$arch"; libgcc=$$($$cc -print-libgcc-file-name); \
+	  for cfg in default; do \
+	    cf=""; [ $$cfg = lean ] && cf="-DPRAM_ENABLE_REGIONS=0"; \
+	    for lto in no yes; do \
+	      lf=""; [ $$lto = yes ] && lf="-flto"; d=$$out/$$t-$$cfg-$$lto; mkdir -p $$d; \
+	      fl="$$base $$cf $$lf"; \
+	      $$cc $$fl -fno-lto -c tests/size/size_libc.c -o $$d/libc.o; \
+	      core=""; for s in $(SIZE_COMPACT_SRCS); do o=$$d/$$(basename $$s .c).o; \
+	        $$cc $$fl -c $$s -o $$o; core="$$core $$o"; done; \
+	      $$cc $$fl -c tests/size/size_compact.c -o $$d/plain.o; \
+	      $$cc $$fl $$d/plain.o $$d/libc.o $$ld $$libgcc -o $$d/plain.elf; \
+	      set -- $$($(ARM_SIZE) $$d/plain.elf | awk 'NR == 2 { print $$1 + $$2, $$2 + $$3 }'); pf=$$1; pr=$$2; \
+	      for m in SINGLE AB; do for p in COMPACT CELL; do \
+	        n=$$(echo $$p-$$m | tr 'A-Z' 'a-z'); \
+	        $$cc $$fl -DSIZE_$$p -DSIZE_MODE=PRAM_$$m -c tests/size/size_compact.c -o $$d/$$n.o; \
+	        $$cc $$fl $$d/$$n.o $$core $$d/libc.o $$ld $$libgcc -o $$d/$$n.elf; \
+	        if $(ARM_NM) $$d/$$n.elf | grep -qwE 'memset|memcpy|memmove|memcmp'; then \
+	          echo "size-compact: $$t $$n calls a libc function"; exit 1; fi; \
+	        set -- $$($(ARM_SIZE) $$d/$$n.elf | awk 'NR == 2 { print $$1 + $$2, $$2 + $$3 }'); \
+	        printf '%-14s %-15s %-9s %-8s %-4s %6s %5s  %s\n' $$t $$n $$cfg nibble $$lto $$(($$1 - pf)) $$(($$2 - pr)) \
+	          "plain volatile uint32_t"; \
+	      done; done; \
+	    done; \
+	  done; \
+	done; \
+	echo "size-compact: pw-equiv program (tests/size/size_compact.c) on a compact cell vs today's cell; RAM over the baseline's 4 B variable: the storage (compact uint32_t 8 B single, 16 B A/B; cell 16 B / 32 B) + .noinit alignment"
