@@ -671,27 +671,38 @@ int pram_sim_random(const pram_sim_case_t *c, uint64_t seed, uint32_t steps, pra
     return end(&run, rc, 0);
 }
 
-int pram_sim_replay_random(const pram_sim_case_t *c, uint64_t seed, uint32_t step,
-                           pram_sim_violation_t *v)
+/* Replays step `step` of a seeded schedule (random or linear): 1 and *v if
+ * that step violates, 0 if it passes, PRAM_SIM_ERR_NONDET if another step
+ * failed first or the schedule ended before it. */
+typedef int (*life_fn)(run_t *run, uint64_t seed, uint32_t last, pram_sim_violation_t *out);
+
+static int replay_life(const pram_sim_case_t *c, uint64_t seed, uint32_t step,
+                       pram_sim_violation_t *v, int kind, life_fn life)
 {
     run_t run;
     pram_sim_violation_t mine;
     int rc, bad = 0;
     if (step == 0u)
         return PRAM_SIM_ERR_ARG;
-    rc = begin(&run, c, NULL, PRAM_SIM_RANDOM);
+    rc = begin(&run, c, NULL, kind);
     if (rc)
         return rc;
     rc = count_run(&run, seed, 1);
     if (rc == PRAM_SIM_OK) {
-        bad = random_life(&run, seed, step, &mine);
+        bad = life(&run, seed, step, &mine);
         if (bad && v)
             *v = mine;
         if (bad ? mine.step != step : run.r->steps != step)
-            rc = PRAM_SIM_ERR_NONDET; /* another step failed, or none was reached */
+            rc = PRAM_SIM_ERR_NONDET;
     }
     rc = end(&run, rc, 1);
     return rc < 0 ? rc : bad;
+}
+
+int pram_sim_replay_random(const pram_sim_case_t *c, uint64_t seed, uint32_t step,
+                           pram_sim_violation_t *v)
+{
+    return replay_life(c, seed, step, v, PRAM_SIM_RANDOM, random_life);
 }
 
 /* The linear schedule, steps 1..last (0: until op gets through). */
@@ -740,24 +751,7 @@ int pram_sim_linear(const pram_sim_case_t *c, uint64_t seed, pram_sim_result_t *
 int pram_sim_replay_linear(const pram_sim_case_t *c, uint64_t seed, uint32_t step,
                            pram_sim_violation_t *v)
 {
-    run_t run;
-    pram_sim_violation_t mine;
-    int rc, bad = 0;
-    if (step == 0u)
-        return PRAM_SIM_ERR_ARG;
-    rc = begin(&run, c, NULL, PRAM_SIM_LINEAR);
-    if (rc)
-        return rc;
-    rc = count_run(&run, seed, 1);
-    if (rc == PRAM_SIM_OK) {
-        bad = linear_life(&run, seed, step, &mine);
-        if (bad && v)
-            *v = mine;
-        if (bad ? mine.step != step : run.r->steps != step)
-            rc = PRAM_SIM_ERR_NONDET; /* another step failed, or op got through first */
-    }
-    rc = end(&run, rc, 1);
-    return rc < 0 ? rc : bad;
+    return replay_life(c, seed, step, v, PRAM_SIM_LINEAR, linear_life);
 }
 
 /* ---- Helpers ---------------------------------------------------------------------- */
