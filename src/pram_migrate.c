@@ -75,16 +75,34 @@ static void new_entry(const run_t *r, uint32_t i, entry_t *e)
     e->size = c->size / 4u;
 }
 
-/* Old entry j; 0 if it lies outside what is pram's to touch now (then it is
- * neither moved nor released). */
-static int old_entry(const run_t *r, uint32_t j, entry_t *e)
+/* Old entry j, raw. */
+static void old_raw(const run_t *r, uint32_t j, entry_t *e)
 {
     uintptr_t p = r->old + 4u + 8u * j;
     uint32_t w = pram__load32(NULL, p + 4u);
     e->hash = pram__load32(NULL, p);
     e->off = w & 0xFFFFu;
     e->size = w >> 16;
+}
+
+/* Old entry j, if it can be moved: it lies wholly in what is pram's to
+ * touch now. */
+static int old_entry(const run_t *r, uint32_t j, entry_t *e)
+{
+    old_raw(r, j, e);
     return e->size != 0u && e->off >= SYS_WORDS && e->off + e->size <= r->span;
+}
+
+/* Old entry j clipped to the span, for releasing: a container that ran
+ * past a .noinit that shrank still has its first bytes inside. */
+static int old_extent(const run_t *r, uint32_t j, entry_t *e)
+{
+    old_raw(r, j, e);
+    if (e->size == 0u || e->off < SYS_WORDS || e->off >= r->span)
+        return 0;
+    if (e->size > r->span - e->off)
+        e->size = r->span - e->off;
+    return 1;
 }
 
 /* The old entry of the container at sorted position i, if it had one. */
@@ -226,7 +244,7 @@ static void release_old(const run_t *r, int keep_live)
     entry_t f;
     uint32_t j;
     for (j = 0; j < r->old_n; j++)
-        if (old_entry(r, j, &f))
+        if (old_extent(r, j, &f))
             release(r, f.off, f.size, keep_live);
 }
 
@@ -393,23 +411,18 @@ static int finish(const run_t *r, pram_migrate_report_t *report, const pram_migr
     return rc ? rc : result;
 }
 
-/* Release every byte this placement (and the old directory's, if any) spans,
- * then record it.  The journal says so first: until the record is done,
- * every boot (of any firmware) abandons again, so none ever takes the bytes
- * for a migration to resume. */
+/* Release every byte of the span after the system area (where the
+ * interrupted migration left bytes is not known: only zeroing all of them
+ * keeps a later container from reading another's), then record this
+ * placement.  The journal says so first: until the record is done, every
+ * boot (of any firmware) abandons again, so none ever takes the bytes for a
+ * migration to resume. */
 static int abandon(const run_t *r, pram_migrate_report_t *report, pram_migrate_report_t *rep,
-                   uint32_t target, int with_old)
+                   uint32_t target)
 {
-    entry_t t;
-    uint32_t k;
     int rc = journal_set(r, 0u, target, PHASE_ABANDON << 24, 0u);
     if (rc == PRAM_OK) {
-        if (with_old)
-            release_old(r, 0);
-        for (k = 0; k < r->n; k++) {
-            new_entry(r, k, &t);
-            release(r, t.off, t.size, 0);
-        }
+        release(r, SYS_WORDS, r->span - SYS_WORDS, 0);
         rc = record(r);
     }
     if (rc == PRAM_OK)
@@ -437,7 +450,7 @@ int pram_migrate_run(const pram_migration_t *m, pram_migrate_report_t *report)
     target = hash_new(&r);
     r.moves_ok = 1;
     if (have_j && (j.step >> 24) == PHASE_ABANDON)
-        return abandon(&r, report, &rep, target, r.old != 0u);
+        return abandon(&r, report, &rep, target);
     if (!r.old) {
         /* No directory: the first boot with migration, or a cold one (no
          * journal either: containers validate themselves, as without
@@ -454,13 +467,17 @@ int pram_migrate_run(const pram_migration_t *m, pram_migrate_report_t *report)
             rc = record(&r);
             return finish(&r, report, &rep, rc, PRAM_MIGRATE_FIRST);
         }
-        return abandon(&r, report, &rep, target, 0);
+        return abandon(&r, report, &rep, target);
     }
     plan = pram_crc32(target, (const void *)r.old, 4u + 8u * r.old_n);
-    /* Another firmware's migration, cut part-way: its moves may have put
-     * anything anywhere in the old directory's ranges and in ours. */
-    if (have_j && (j.step >> 24) < PHASE_RECORD && j.plan != plan)
-        return abandon(&r, report, &rep, target, 1);
+    /* Another firmware's migration, cut part-way — moving or releasing, or
+     * done with both but cut before its directory's first store (the
+     * journal's target is not the directory here): its moves may have put
+     * anything anywhere. */
+    if (have_j && j.plan != plan &&
+        ((j.step >> 24) < PHASE_RECORD ||
+         ((j.step >> 24) == PHASE_RECORD && j.target != pram_crc32(0u, (const void *)r.old, 4u + 8u * r.old_n))))
+        return abandon(&r, report, &rep, target);
     if (same_placement(&r)) {
         rep.kept = (uint16_t)r.n;
         return finish(&r, report, &rep, PRAM_OK, PRAM_MIGRATE_SAME);

@@ -89,8 +89,8 @@ typedef struct pram_migrate_report {
                                     previous firmware kept none): recorded */
 #define PRAM_MIGRATE_DONE 9      /* moved, released, recorded           */
 #define PRAM_MIGRATE_ABANDONED 10 /* found another firmware's unfinished
-                                    migration: every byte it may have
-                                    touched was released                 */
+                                    migration: all of .noinit after the
+                                    system area was zeroed               */
 
 /* This firmware's containers (from the linker table) against the directory.
  * report may be NULL. */
