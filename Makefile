@@ -218,8 +218,8 @@ check-opt-levels: deps
 # The README commands
 # ---------------------------------------------------------------------------
 .PHONY: test
-test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size test-ld test-integration test-cpp test-placement qemu-update test-sim test-pramdump qemu-compact check-compact-nostdlib
-	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc and host builds warning-free at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets, linker skeleton, CMake/pkg-config/Makefile consumers, C++ API, container placement, firmware updates on QEMU, the power-cut test kit, pramdump, compact cells on QEMU and without libc)"
+test: deps arm check-nostdlib check-opt-levels test-gcc test-clang test-asan test-lean-config check-elf qemu-test qemu-torn-sweep size test-ld test-integration test-cpp test-placement qemu-update test-sim test-pramdump qemu-compact check-compact-nostdlib test-fuzz fuzz-repro
+	@echo "make test: all suites passed (gcc, clang+UBSan, gcc ASan+UBSan, lean configuration, Cortex-M builds with no libc and host builds warning-free at every -O level, ELF gate, QEMU examples and torn-write sweep, size budgets, linker skeleton, CMake/pkg-config/Makefile consumers, C++ API, container placement, firmware updates on QEMU, the power-cut test kit, pramdump, compact cells on QEMU and without libc, fuzz harnesses over their corpus and the fuzzer's reproducers)"
 
 DEMO_DIR := $(BUILD)/demo
 $(BUILD)/host/examples/%: examples/%.c $(BUILD)/host/libpram.a
