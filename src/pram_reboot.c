@@ -202,3 +202,11 @@ const char *pram_reboot_reason_name(pram_reboot_reason_t reason)
     };
     return (unsigned)reason < PRAM_REBOOT_REASON_COUNT ? names[reason] : "?";
 }
+
+const char *pram_reboot_mark_name(uint32_t mark)
+{
+    static const char *const names[] = {"none", "update", "user", "low battery", "watchdog"};
+    if (mark < sizeof names / sizeof names[0])
+        return names[mark];
+    return mark >= PRAM_MARK_APP ? "app" : "?";
+}

@@ -244,6 +244,14 @@ static void names(void **state)
 {
     (void)state;
     assert_string_equal(pram_reboot_reason_name(PRAM_REBOOT_WATCHDOG), "watchdog");
+    assert_string_equal(pram_reboot_mark_name(PRAM_MARK_NONE), "none");
+    assert_string_equal(pram_reboot_mark_name(PRAM_MARK_UPDATE), "update");
+    assert_string_equal(pram_reboot_mark_name(PRAM_MARK_USER), "user");
+    assert_string_equal(pram_reboot_mark_name(PRAM_MARK_LOW_BATTERY), "low battery");
+    assert_string_equal(pram_reboot_mark_name(PRAM_MARK_WATCHDOG), "watchdog");
+    assert_string_equal(pram_reboot_mark_name(PRAM_MARK_WATCHDOG + 1u), "?");
+    assert_string_equal(pram_reboot_mark_name(PRAM_MARK_APP), "app");
+    assert_string_equal(pram_reboot_mark_name(0xFFFFFFFFu), "app");
     assert_string_equal(pram_reboot_reason_name(PRAM_REBOOT_UNEXPECTED), "unexpected");
     assert_string_equal(pram_reboot_reason_name(PRAM_REBOOT_POWER_ON), "power-on");
     assert_string_equal(pram_reboot_reason_name(PRAM_REBOOT_REASON_COUNT), "?");

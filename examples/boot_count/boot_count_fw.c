@@ -59,22 +59,6 @@ void NMI_Handler(void)
 #endif
 }
 
-static const char *mark_name(uint32_t mark)
-{
-    switch (mark) {
-    case PRAM_MARK_UPDATE:
-        return "update";
-    case PRAM_MARK_USER:
-        return "user";
-    case PRAM_MARK_LOW_BATTERY:
-        return "low battery";
-    case PRAM_MARK_WATCHDOG:
-        return "watchdog";
-    default:
-        return "app";
-    }
-}
-
 /* "boot 2: software (mark user 1); unexpected reboots 0" */
 static void print_report(const pram_reboot_report_t *r)
 {
@@ -86,7 +70,7 @@ static void print_report(const pram_reboot_report_t *r)
         fw_puts(" (cold)");
     else if (r->mark != PRAM_MARK_NONE) {
         fw_puts(" (mark ");
-        fw_puts(mark_name(r->mark));
+        fw_puts(pram_reboot_mark_name(r->mark));
         if (r->mark_arg != 0u) {
             fw_puts(" ");
             fw_put_u32(r->mark_arg);
@@ -111,7 +95,7 @@ static FW_NORETURN void marked_reset(uint32_t mark, uint32_t arg)
         fw_exit(1);
     }
     fw_puts(" -> reset marked ");
-    fw_puts(mark_name(mark));
+    fw_puts(pram_reboot_mark_name(mark));
     fw_puts(" ");
     fw_put_u32(arg);
     fw_puts("\n");

@@ -41,22 +41,6 @@ static void ram_save(void)
     memcpy(ram, pram_reboot_cell()->addr, ram_size);
 }
 
-static const char *mark_name(uint32_t mark)
-{
-    switch (mark) {
-    case PRAM_MARK_UPDATE:
-        return "update";
-    case PRAM_MARK_USER:
-        return "user";
-    case PRAM_MARK_LOW_BATTERY:
-        return "low battery";
-    case PRAM_MARK_WATCHDOG:
-        return "watchdog";
-    default:
-        return "app";
-    }
-}
-
 int main(int argc, char **argv)
 {
     const pram_reboot_report_t *r;
@@ -80,7 +64,7 @@ int main(int argc, char **argv)
     if (r->cold)
         printf(" (cold)");
     else if (r->mark != PRAM_MARK_NONE)
-        printf(" (mark %s %u)", mark_name(r->mark), (unsigned)r->mark_arg);
+        printf(" (mark %s %u)", pram_reboot_mark_name(r->mark), (unsigned)r->mark_arg);
     printf("; unexpected reboots %u", (unsigned)r->unexpected);
     rc = pram_reboot_ack(); /* printed is sent: the next crash is kept */
     ram_save();

@@ -147,6 +147,9 @@ int pram_reboot_ack(void);
 int pram_reboot_crash(const pram_crash_t *crash);
 /* "watchdog", "software", ... for logs (constant strings, no stdio). */
 const char *pram_reboot_reason_name(pram_reboot_reason_t reason);
+/* "none", "update", "user", "low battery", "watchdog", "app" (from
+ * PRAM_MARK_APP on), "?" for the codes in between: constant strings. */
+const char *pram_reboot_mark_name(uint32_t mark);
 
 /* The boot call with an explicit port (tests, several candidate ports). */
 const pram_reboot_report_t *pram_reboot_boot_with(const pram_reset_port_t *port);

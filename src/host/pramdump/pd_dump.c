@@ -435,17 +435,6 @@ static void json_container(FILE *out, const result_t *r, const uint8_t *image, i
 
 /* ---- The reboot record ---------------------------------------------------------- */
 
-static const char *mark_name(uint32_t mark)
-{
-    switch (mark) {
-    case PRAM_MARK_NONE: return "none";
-    case PRAM_MARK_UPDATE: return "update";
-    case PRAM_MARK_USER: return "user";
-    case PRAM_MARK_LOW_BATTERY: return "low-battery";
-    case PRAM_MARK_WATCHDOG: return "watchdog";
-    default: return mark >= PRAM_MARK_APP ? "app" : "?";
-    }
-}
 
 static const char *exception_name(uint32_t x)
 {
@@ -503,7 +492,7 @@ static void text_reboot(FILE *out, const result_t *r)
     c = w + REBOOT_WORDS;
     fprintf(out, "reboot record (%s): boots %lu, crashes %lu, unexpected %lu\n", REBOOT_NAME,
             (unsigned long)w[0], (unsigned long)w[1], (unsigned long)w[2]);
-    fprintf(out, "  mark for the next boot: %s (%lu), arg %lu\n", mark_name(w[3]), (unsigned long)w[3],
+    fprintf(out, "  mark for the next boot: %s (%lu), arg %lu\n", pram_reboot_mark_name(w[3]), (unsigned long)w[3],
             (unsigned long)w[4]);
     fprintf(out, "  crash captured since the last boot: %s\n", w[5] ? "yes" : "no");
     if (!w[6]) {
@@ -557,7 +546,7 @@ static void json_reboot(FILE *out, const result_t *r)
     fprintf(out,
             "{\"status\": \"valid\", \"boots\": %lu, \"crashes\": %lu, \"unexpected\": %lu, \"mark\": %lu, "
             "\"mark_name\": \"%s\", \"mark_arg\": %lu, \"crash_new\": %lu, \"has_crash\": %lu",
-            (unsigned long)w[0], (unsigned long)w[1], (unsigned long)w[2], (unsigned long)w[3], mark_name(w[3]),
+            (unsigned long)w[0], (unsigned long)w[1], (unsigned long)w[2], (unsigned long)w[3], pram_reboot_mark_name(w[3]),
             (unsigned long)w[4], (unsigned long)w[5], (unsigned long)w[6]);
     if (w[6]) {
         fprintf(out, ",\n    \"crash\": {\"kind\": %lu, \"kind_name\": \"%s\", \"reason\": %lu, \"reason_name\": \"%s\"",
