@@ -47,6 +47,16 @@ void fz_init(void)
     fz_trace = getenv("PRAM_FUZZ_TRACE") != NULL;
 }
 
+/* libFuzzer's (and replay_main's) set-up hook, the same for every harness. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    fz_init();
+    return 0;
+}
+
 void fz_take(fz_in_t *in, void *dst, size_t len)
 {
     size_t k = len < in->n ? len : in->n;

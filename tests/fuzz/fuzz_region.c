@@ -300,15 +300,6 @@ static void op_append(fz_in_t *in, unsigned k)
     FZ_CHECK(rc == PRAM_OK || n1 == n0, "a failed append changed the count");
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fz_init();
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
